@@ -1,4 +1,4 @@
-"""SCIM errors (RFC 7644 §3.12): one exception type that knows its HTTP status, scimType and detail."""
+"""SCIM errors (RFC 7644 §3.12): one exception type knowing its status, scimType and detail."""
 
 from __future__ import annotations
 

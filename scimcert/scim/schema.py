@@ -22,6 +22,8 @@ GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
 ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 COMMON = "common"
 
+_RESOLVED_MAX = 4096
+
 TYPES = ("string", "boolean", "decimal", "integer", "dateTime", "reference", "complex", "binary")
 
 
@@ -42,6 +44,10 @@ class Attribute:
     sub_attributes: tuple[Attribute, ...] = ()
     description: str = ""
     schema: str = ""
+    _by_name: dict[str, Attribute] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", _index(self.sub_attributes))
 
     @classmethod
     def from_json(cls, data: dict[str, Any], schema: str) -> Attribute:
@@ -89,7 +95,7 @@ class Attribute:
 
     def sub(self, name: str) -> Attribute | None:
         """The sub-attribute called `name`, matched case-insensitively (RFC 7643 §2.1)."""
-        return _find(self.sub_attributes, name)
+        return self._by_name.get(name.lower())
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,10 @@ class Schema:
     name: str
     description: str
     attributes: tuple[Attribute, ...]
+    _by_name: dict[str, Attribute] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", _index(self.attributes))
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Schema:
@@ -106,7 +116,8 @@ class Schema:
         return cls(urn, data.get("name", ""), data.get("description", ""), attrs)
 
     def attribute(self, name: str) -> Attribute | None:
-        return _find(self.attributes, name)
+        """The attribute called `name`, matched case-insensitively (RFC 7643 §2.1)."""
+        return self._by_name.get(name.lower())
 
     def to_json(self, location: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -132,7 +143,8 @@ class ResourceType:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ResourceType:
-        ext = tuple((e["schema"], bool(e.get("required", False))) for e in data.get("schemaExtensions", ()))
+        ext = tuple((e["schema"], bool(e.get("required", False)))
+                    for e in data.get("schemaExtensions", ()))
         return cls(data.get("id", data["name"]), data["name"], data["endpoint"],
                    data.get("description", ""), data["schema"], ext)
 
@@ -185,6 +197,10 @@ class Registry:
     schemas: dict[str, Schema] = field(default_factory=dict)
     resource_types: dict[str, ResourceType] = field(default_factory=dict)
     common: Schema | None = None
+    # (resource type, path text) -> attribute: every response resolves the same few names.
+    # Bounded, since the names come from clients.
+    _resolved: dict[tuple[str, str], Attribute | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Registry:
@@ -205,9 +221,11 @@ class Registry:
 
     def add_schema(self, schema: Schema) -> None:
         self.schemas[schema.id.lower()] = schema
+        self._resolved.clear()
 
     def add_resource_type(self, rtype: ResourceType) -> None:
         self.resource_types[rtype.name.lower()] = rtype
+        self._resolved.clear()
 
     def schema(self, urn: str) -> Schema | None:
         return self.schemas.get(urn.lower())
@@ -241,7 +259,17 @@ class Registry:
     def top_attribute(self, rtype: ResourceType | str, path: AttrPath | str) -> Attribute | None:
         """Resolve the top-level attribute of `path`, ignoring any sub-attribute."""
         rtype = self.resource_type(rtype) if isinstance(rtype, str) else rtype
-        path = AttrPath.parse(path) if isinstance(path, str) else path
+        if not isinstance(path, str):
+            return self._top(rtype, path)
+        key = (rtype.name, path)
+        if key in self._resolved:
+            return self._resolved[key]
+        found = self._top(rtype, AttrPath.parse(path))
+        if len(self._resolved) < _RESOLVED_MAX:
+            self._resolved[key] = found
+        return found
+
+    def _top(self, rtype: ResourceType, path: AttrPath) -> Attribute | None:
         if path.urn is not None:
             if path.urn.lower() not in (u.lower() for u in rtype.schema_urns):
                 return None
@@ -269,9 +297,5 @@ class Registry:
                 yield from schema.attributes
 
 
-def _find(attrs: Iterable[Attribute], name: str) -> Attribute | None:
-    lowered = name.lower()
-    for attr in attrs:
-        if attr.name.lower() == lowered:
-            return attr
-    return None
+def _index(attrs: Iterable[Attribute]) -> dict[str, Attribute]:
+    return {attr.name.lower(): attr for attr in attrs}
