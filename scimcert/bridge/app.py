@@ -1,0 +1,432 @@
+"""The HTTP layer of the reference bridge: Starlette routes that parse, call Service, render."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+import scimcert
+from scimcert.bridge.account import Account, timestamp
+from scimcert.bridge.auth import REALM, Bearer
+from scimcert.bridge.service import Query, Service, Settings, etag_matches
+from scimcert.bridge.store import Resource
+from scimcert.scim.errors import INVALID_SYNTAX, INVALID_VALUE, ScimError, bad_request
+from scimcert.scim.schema import Registry
+
+SCIM_JSON = "application/scim+json"
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+log = logging.getLogger("scimcert.bridge")
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def dumps(content: Any) -> bytes:
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class ScimResponse(Response):
+    """A JSON body served as `application/scim+json` (RFC 7644 §3.1)."""
+
+    media_type = SCIM_JSON
+
+    def render(self, content: Any) -> bytes:
+        return dumps(content)
+
+
+def error_response(exc: ScimError, headers: dict[str, str] | None = None) -> Response:
+    return ScimResponse(exc.body(), status_code=exc.status, headers=headers)
+
+
+class Guard:
+    """ASGI middleware: bearer auth on everything but /ping, then the provisioning switch."""
+
+    def __init__(self, app: ASGIApp, *, bearer: Bearer | None, account: Account,
+                 base_path: str) -> None:
+        self.app = app
+        self.bearer = bearer
+        self.account = account
+        self.base_path = base_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = _local_path(scope)
+        if path == "/ping":
+            await self.app(scope, receive, send)
+            return
+        if self.bearer is not None and not self.bearer.accepts(_header(scope, b"authorization")):
+            denied = ScimError(401, "a valid bearer token is required (Authorization: Bearer ...)")
+            await error_response(denied, {"WWW-Authenticate": REALM})(scope, receive, send)
+            return
+        if not self.account.provisioning and _within(path, self.base_path):
+            off = ScimError(503, "Provisioning users & groups is turned off in 1Password. Turn it "
+                                 "on in Integrations > Automated User Provisioning.")
+            await error_response(off)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def scim(handler: Endpoint) -> Endpoint:
+    """Answer a SCIM error for ScimError, and a logged 500 for anything unexpected."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ScimError as exc:
+            return error_response(exc)
+        except Exception:
+            log.exception("unexpected error on %s %s", request.method, request.url.path)
+            return error_response(ScimError(500, "internal error in the SCIM bridge"))
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
+class Endpoints:
+    """Request handlers: read the request, call the service, render the answer."""
+
+    def __init__(self, service: Service, base_path: str) -> None:
+        self.service = service
+        self.base_path = base_path
+        self.limit = service.settings.max_payload
+
+    def base(self, request: Request) -> str:
+        """The SCIM base URL as the client reached it."""
+        return str(request.base_url).rstrip("/") + self.base_path
+
+    async def body(self, request: Request) -> Any:
+        """The JSON body, read up to max_payload bytes (413 beyond, 400 if not JSON)."""
+        length = request.headers.get("content-length")
+        if length is not None and length.strip().isdigit() and int(length) > self.limit:
+            raise _too_large(self.limit)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.limit:
+                raise _too_large(self.limit)
+            chunks.append(chunk)
+        raw = b"".join(chunks)
+        if not raw.strip():
+            raise bad_request(INVALID_SYNTAX, "the request body is empty")
+        try:
+            return json.loads(raw, parse_constant=_reject_constant)
+        except (ValueError, RecursionError) as exc:
+            detail = f"the request body is not valid JSON: {exc}"
+            raise bad_request(INVALID_SYNTAX, detail) from None
+
+    def resource(self, request: Request, rtype: str, resource: Resource, *, status: int = 200,
+                 created: bool = False) -> Response:
+        base = self.base(request)
+        params = _params(request)
+        body = self.service.render(rtype, resource, base, _split(params.get("attributes")),
+                                   _split(params.get("excludedattributes")))
+        headers = {"ETag": resource["meta"]["version"]}
+        if created:
+            endpoint = self.service.resource_type(rtype).endpoint
+            headers["Location"] = f"{base}{endpoint}/{resource['id']}"
+        return ScimResponse(body, status_code=status, headers=headers)
+
+    async def list(self, request: Request, rtype: str) -> Response:
+        query = query_from_params(_params(request))
+        return ScimResponse(self.service.list(rtype, query, self.base(request)))
+
+    async def create(self, request: Request, rtype: str) -> Response:
+        created = self.service.create(rtype, await self.body(request))
+        return self.resource(request, rtype, created, status=201, created=True)
+
+    async def get(self, request: Request, rtype: str, rid: str) -> Response:
+        found = self.service.get(rtype, rid)
+        version = found["meta"]["version"]
+        unless = request.headers.get("if-none-match")
+        if unless is not None and etag_matches(unless, version):
+            return Response(status_code=304, headers={"ETag": version})
+        return self.resource(request, rtype, found)
+
+    async def replace(self, request: Request, rtype: str, rid: str) -> Response:
+        body = await self.body(request)
+        replaced = self.service.replace(rtype, rid, body, request.headers.get("if-match"))
+        return self.resource(request, rtype, replaced)
+
+    async def patch(self, request: Request, rtype: str, rid: str) -> Response:
+        body = await self.body(request)
+        patched = self.service.patch(rtype, rid, body, request.headers.get("if-match"))
+        params = _params(request)
+        # RFC 7644 §3.5.2 allows 200 + resource or 204. Users get 200 + resource (Entra's
+        # user PATCH examples); groups get 204, as Entra recommends for group PATCH, since a
+        # big member list is expensive, unless the client asked for attributes, which
+        # RFC 7644 §3.5.2 says must be answered with 200 and the resource.
+        if rtype == "Group" and not ({"attributes", "excludedattributes"} & params.keys()):
+            return Response(status_code=204, headers={"ETag": patched["meta"]["version"]})
+        return self.resource(request, rtype, patched)
+
+    async def delete(self, request: Request, rtype: str, rid: str) -> Response:
+        self.service.delete(rtype, rid, request.headers.get("if-match"))
+        return Response(status_code=204)
+
+    async def search(self, request: Request, rtypes: Sequence[str]) -> Response:
+        query = query_from_search(await self.body(request))
+        return ScimResponse(self.service.search(rtypes, query, self.base(request)))
+
+    async def bulk(self, request: Request) -> Response:
+        return ScimResponse(self.service.bulk(await self.body(request), self.base(request)))
+
+    def routes(self) -> list[BaseRoute]:
+        """Every SCIM route, relative to the base path."""
+        routes: list[BaseRoute] = []
+        for rt in self.service.registry.resource_types.values():
+            routes.extend(self.resource_routes(rt.name, rt.endpoint))
+        every = [rt.name for rt in self.service.registry.resource_types.values()]
+        discovery = self.discovery_routes()
+        return [
+            *routes,
+            Route("/.search", scim(lambda r: self.search(r, every)), methods=["POST"]),
+            Route("/Bulk", scim(self.bulk), methods=["POST"]),
+            *discovery,
+            Route("/Me", scim(_not_implemented), methods=ALL_METHODS),
+            Route("/Me/{rest:path}", scim(_not_implemented), methods=ALL_METHODS),
+        ]
+
+    def resource_routes(self, rtype: str, endpoint: str) -> list[BaseRoute]:
+        async def collection(request: Request) -> Response:
+            if request.method == "POST":
+                return await self.create(request, rtype)
+            return await self.list(request, rtype)
+
+        async def item(request: Request) -> Response:
+            rid = request.path_params["id"]
+            if rid == ".search":
+                return error_response(ScimError(405, f"{request.method} is not allowed on "
+                                                     f"{request.url.path}"), {"Allow": "POST"})
+            method = request.method
+            if method in ("GET", "HEAD"):
+                return await self.get(request, rtype, rid)
+            if method == "PUT":
+                return await self.replace(request, rtype, rid)
+            if method == "PATCH":
+                return await self.patch(request, rtype, rid)
+            return await self.delete(request, rtype, rid)
+
+        async def search(request: Request) -> Response:
+            return await self.search(request, [rtype])
+
+        return [
+            Route(f"{endpoint}/.search", scim(search), methods=["POST"]),
+            Route(endpoint, scim(collection), methods=["GET", "POST"]),
+            Route(f"{endpoint}/{{id}}", scim(item), methods=["GET", "PUT", "PATCH", "DELETE"]),
+        ]
+
+    def discovery_routes(self) -> list[BaseRoute]:
+        service = self.service
+
+        async def spc(request: Request) -> Response:
+            return ScimResponse(service.service_provider_config(self.base(request)))
+
+        def unfiltered(request: Request) -> None:
+            # RFC 7644 §4: a filter on a discovery endpoint SHOULD be answered 403, so that
+            # clients never take its conditions as met.
+            if "filter" in request.query_params:
+                raise ScimError(403, "discovery endpoints do not filter (RFC 7644 §4)")
+
+        async def resource_types(request: Request) -> Response:
+            unfiltered(request)
+            return ScimResponse(service.resource_types(self.base(request)))
+
+        async def resource_type(request: Request) -> Response:
+            rid = request.path_params["id"]
+            return ScimResponse(service.resource_type_resource(rid, self.base(request)))
+
+        async def schemas(request: Request) -> Response:
+            unfiltered(request)
+            return ScimResponse(service.schemas(self.base(request)))
+
+        async def schema(request: Request) -> Response:
+            urn = request.path_params["id"]
+            return ScimResponse(service.schema_resource(urn, self.base(request)))
+
+        return [
+            Route("/ServiceProviderConfig", scim(spc), methods=["GET"]),
+            Route("/ResourceTypes", scim(resource_types), methods=["GET"]),
+            Route("/ResourceTypes/{id}", scim(resource_type), methods=["GET"]),
+            Route("/Schemas", scim(schemas), methods=["GET"]),
+            Route("/Schemas/{id}", scim(schema), methods=["GET"]),
+        ]
+
+
+def create_app(
+    *,
+    tokens: Sequence[str] = (),
+    no_auth: bool = False,
+    base_path: str = "/scim/v2",
+    account: Account | None = None,
+    clock: Callable[[], datetime] | None = None,
+    ids: Callable[[], str] | None = None,
+    max_payload: int = 1_048_576,
+    max_results: int = 1000,
+    max_operations: int = 1000,
+    service_class: type[Service] = Service,
+) -> Starlette:
+    """The reference bridge as an ASGI app; `app.state` holds account, service and registry."""
+    if not tokens and not no_auth:
+        raise ValueError("the bridge needs at least one bearer token, or no_auth=True")
+    base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    if account is None:
+        account = Account(clock=clock, ids=ids)
+    else:
+        account.clock = clock or account.clock
+        account.ids = ids or account.ids
+    registry: Registry = account.registry
+    settings = Settings(max_payload=max_payload, max_results=max_results,
+                        max_operations=max_operations, auth=not no_auth)
+    service = service_class(registry, account, settings)
+    endpoints = Endpoints(service, base_path)
+    scim_routes = endpoints.routes()
+    routes: list[BaseRoute] = [
+        Route("/ping", _ping, methods=["GET"]),
+        Route("/health", _health(account), methods=["GET"]),
+        *([Mount(base_path, routes=scim_routes)] if base_path else scim_routes),
+    ]
+    bearer = None if no_auth else Bearer(tokens)
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(Guard, bearer=bearer, account=account, base_path=base_path)],
+        exception_handlers={HTTPException: _http_error},
+    )
+    app.state.account = account
+    app.state.service = service
+    app.state.registry = registry
+    app.state.settings = settings
+    return app
+
+
+def query_from_params(params: dict[str, str]) -> Query:
+    """A Query from URL parameters (RFC 7644 §3.4.2), names matched case-insensitively."""
+    return Query(
+        filter=params.get("filter"),
+        sort_by=params.get("sortby"),
+        sort_order=params.get("sortorder"),
+        start_index=params.get("startindex"),
+        count=params.get("count"),
+        attributes=_split(params.get("attributes")),
+        excluded=_split(params.get("excludedattributes")),
+    )
+
+
+def query_from_search(body: Any) -> Query:
+    """A Query from a SearchRequest body (RFC 7644 §3.4.3)."""
+    if not isinstance(body, dict):
+        raise bad_request(INVALID_SYNTAX, "the SearchRequest must be a JSON object")
+    folded = {k.lower(): v for k, v in body.items()}
+    for name in ("filter", "sortby", "sortorder"):
+        if folded.get(name) is not None and not isinstance(folded[name], str):
+            raise bad_request(INVALID_VALUE, f"SearchRequest {name} must be a string")
+    for name in ("startindex", "count"):
+        value = folded.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | str)):
+            raise bad_request(INVALID_VALUE, f"SearchRequest {name} must be an integer")
+    return Query(
+        filter=folded.get("filter"),
+        sort_by=folded.get("sortby"),
+        sort_order=folded.get("sortorder"),
+        start_index=folded.get("startindex"),
+        count=folded.get("count"),
+        attributes=_names(folded.get("attributes"), "attributes"),
+        excluded=_names(folded.get("excludedattributes"), "excludedAttributes"),
+    )
+
+
+async def _ping(request: Request) -> Response:
+    return PlainTextResponse("pong")
+
+
+def _health(account: Account) -> Endpoint:
+    """The 1Password bridge's /health report (docker/README.md of 1Password/scim-examples)."""
+
+    async def health(request: Request) -> Response:
+        now = account.clock()
+        expires = timestamp(now + timedelta(seconds=account.confirmation_interval or 300))
+        reports = [
+            ("ConfirmationWatcher", "healthy"),
+            ("SCIMServer", "healthy"),
+            ("StartProvisionWatcher", "healthy" if account.provisioning else "unhealthy"),
+        ]
+        body = {
+            "build": scimcert.__version__.replace(".", ""),
+            "version": scimcert.__version__,
+            "reports": [{"source": source, "time": timestamp(now), "expires": expires,
+                         "state": state} for source, state in reports],
+            "retrievedAt": timestamp(now),
+        }
+        return Response(dumps(body), media_type="application/json")
+
+    return health
+
+
+async def _not_implemented(request: Request) -> Response:
+    raise ScimError(501, "/Me is not implemented: the bridge authenticates IdPs, not users")
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    elif exc.status_code == 404:
+        detail = f"no SCIM endpoint at {request.url.path}"
+    else:
+        detail = str(exc.detail)
+    return error_response(ScimError(exc.status_code, detail), dict(exc.headers or {}))
+
+
+def _too_large(limit: int) -> ScimError:
+    return ScimError(413, f"the request body is larger than maxPayloadSize ({limit} bytes)")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _params(request: Request) -> dict[str, str]:
+    return {k.lower(): v for k, v in request.query_params.items()}
+
+
+def _split(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    return names or None
+
+
+def _names(value: Any, what: str) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _split(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v for v in value if v.strip()] or None
+    raise bad_request(INVALID_VALUE, f"SearchRequest {what} must be a list of attribute names")
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value
+    return None
+
+
+def _local_path(scope: Scope) -> str:
+    path, root = scope["path"], scope.get("root_path", "")
+    return path[len(root):] if root and path.startswith(root) else path
+
+
+def _within(path: str, base_path: str) -> bool:
+    return not base_path or path == base_path or path.startswith(base_path + "/")
