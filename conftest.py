@@ -1,8 +1,10 @@
-"""Thin root conftest: hypothesis profiles. The scimcert pytest plugin does the rest."""
+"""Thin root conftest: registers the scimcert pytest plugin and the hypothesis profiles."""
 
 import os
 
 from hypothesis import settings
+
+pytest_plugins = ["scimcert.harness.plugin"]
 
 # `ci` is the default so every run replays the same examples (DESIGN.md: deterministic);
 # pick another with HYPOTHESIS_PROFILE=dev|nightly.

@@ -1,0 +1,152 @@
+"""`scimcert run` and `scimcert requirements`: the suites through pytest, from the command line.
+
+The token travels to pytest in the environment (SCIM_TOKEN), never on a command line that
+`ps` would show, and is never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from scimcert import paths
+from scimcert.harness import catalogue as catalogue_module
+from scimcert.harness.catalogue import CatalogueError
+from scimcert.harness.probe import UNUSABLE, Unusable, probe
+from scimcert.harness.target import SettingError, parse_url, resolve
+from scimcert.harness.transport import connect
+
+PLUGIN = "scimcert.harness.plugin"
+BAD_OPTIONS = 2
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add the `run` and `requirements` commands; each sets `handler(args) -> exit code`."""
+    run_parser = subparsers.add_parser(
+        "run", help="run the conformance suites against a SCIM target",
+        description="Run the suites with pytest. Without --url they run against the reference "
+                    "bridge in-process. A URL target is read-only unless --allow-writes.")
+    run_parser.add_argument("--url", help="SCIM base URL (default: reference bridge in-process)")
+    run_parser.add_argument("--token", help="bearer token (better: the SCIM_TOKEN variable)")
+    run_parser.add_argument("--allow-writes", action="store_true",
+                            help="let tests create, change and delete resources")
+    run_parser.add_argument("--strict", action="store_true",
+                            help="SHOULD/MAY deviations fail the run")
+    run_parser.add_argument("--report-dir", type=Path,
+                            help="write conformance.{json,md,html}, junit.xml, allure-results")
+    run_parser.add_argument("-k", dest="keyword", help="pytest -k expression")
+    run_parser.add_argument("-m", dest="markexpr", help="pytest -m expression")
+    run_parser.add_argument("-n", dest="workers", help="parallel workers (pytest-xdist)")
+    run_parser.add_argument("pytest_args", nargs=argparse.REMAINDER,
+                            help="further pytest arguments (after --)")
+    run_parser.set_defaults(handler=run)
+
+    req_parser = subparsers.add_parser(
+        "requirements", help="list the requirement catalogue and the tests proving each")
+    req_parser.add_argument("--area", help="only this area (e.g. users)")
+    req_parser.add_argument("--format", choices=("text", "json"), default="text")
+    req_parser.set_defaults(handler=requirements)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"scimcert: {message}", file=sys.stderr)
+    return code
+
+
+def pytest_command(args: argparse.Namespace) -> list[str]:
+    """The pytest command line for `scimcert run` (no secret on it)."""
+    command = [sys.executable, "-m", "pytest", str(paths.suites()), "-p", PLUGIN]
+    if args.keyword:
+        command += ["-k", args.keyword]
+    if args.markexpr:
+        command += ["-m", args.markexpr]
+    if args.workers:
+        command += ["-n", str(args.workers)]
+    if args.report_dir:
+        folder = Path(args.report_dir)
+        command += [f"--junitxml={folder / 'junit.xml'}",
+                    f"--alluredir={folder / 'allure-results'}", f"--scim-report={folder}"]
+    extra = list(args.pytest_args or [])
+    return command + (extra[1:] if extra[:1] == ["--"] else extra)
+
+
+def run_environment(args: argparse.Namespace, base: dict[str, str]) -> dict[str, str]:
+    env = dict(base)
+    for name, value in (("SCIM_URL", args.url), ("SCIM_TOKEN", args.token)):
+        if value:
+            env[name] = value
+    if args.allow_writes:
+        env["SCIM_ALLOW_WRITES"] = "true"
+    if args.strict:
+        env["SCIM_STRICT"] = "true"
+    return env
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the options and the target, then run pytest on the suites; its exit code."""
+    env = run_environment(args, dict(os.environ))
+    try:
+        if env.get("SCIM_URL"):
+            parse_url(env["SCIM_URL"])
+        target = resolve({}, env, {})
+    except SettingError as exc:
+        return _fail(str(exc), BAD_OPTIONS)
+    if target.url is not None:
+        with connect(target) as client:
+            try:
+                probe(client)
+            except Unusable as exc:
+                return _fail(str(exc), UNUSABLE)
+    return subprocess.call(pytest_command(args), env=env)
+
+
+def collect_mapping(extra: list[str] | None = None) -> tuple[dict[str, list[str]], list[str]]:
+    """Collect the suites in a subprocess: requirement id → test node ids, and any problems."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "map.json"
+        command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", PLUGIN,
+                   "-p", "no:cacheprovider", f"--scim-collect-map={out}", str(paths.suites()),
+                   *(extra or [])]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=paths.root(),
+                              check=False)
+        if not out.exists():
+            tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
+            return {}, ["collection failed: " + " / ".join(tail)]
+        data = json.loads(out.read_text(encoding="utf-8"))
+        problems = list(data["problems"])
+        if done.returncode not in (0, 5):
+            errors = [line for line in done.stdout.splitlines() if line.startswith("ERROR ")]
+            problems += errors or [f"pytest --collect-only exited {done.returncode}"]
+        return data["requirements"], problems
+
+
+def requirements(args: argparse.Namespace) -> int:
+    """Print each requirement with level, summary and the tests naming it."""
+    try:
+        cat = catalogue_module.load()
+    except CatalogueError as exc:
+        return _fail(str(exc), BAD_OPTIONS)
+    chosen = [r for r in cat if args.area in (None, r.area)]
+    if not chosen:
+        return _fail(f"no requirements in area {args.area!r}; areas: {', '.join(cat.areas())}",
+                     BAD_OPTIONS)
+    mapping, problems = collect_mapping()
+    for problem in problems:
+        print(f"scimcert: warning: {problem}", file=sys.stderr)
+    if args.format == "json":
+        rows = [{"id": r.id, "area": r.area, "level": r.level, "section": r.section,
+                 "summary": r.summary, "source": r.source, "tests": mapping.get(r.id, [])}
+                for r in chosen]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for req in chosen:
+        print(f"{req.id}  [{req.level}]  {req.summary}")
+        for nodeid in mapping.get(req.id, []) or ["(no test)"]:
+            print(f"    {nodeid}")
+    return 0

@@ -1,0 +1,126 @@
+"""The recording client: redaction everywhere, curl reproducers, read-only refusal."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from scimcert.harness.checks import CheckFailure, expect_status
+from scimcert.harness.client import Client, TargetError, WritesNotAllowed
+from scimcert.harness.exchange import Redactor, Tape
+
+TOKEN = "tok-7c1e9a55d2"
+HEADER_SECRET = "hdr-secret-42"
+BASE = "https://bridge.example/scim/v2"
+
+
+def echo(request: httpx.Request) -> httpx.Response:
+    """Answers with everything it received, as a careless server might."""
+    body = {"url": str(request.url), "auth": request.headers.get("authorization"),
+            "key": request.headers.get("x-api-key"), "sent": request.content.decode()}
+    return httpx.Response(200, json=body, headers={"Set-Cookie": f"session={TOKEN}"})
+
+
+def make_client(handler=echo, *, allow_writes: bool = True) -> tuple[Client, list[str]]:
+    sent: list[str] = []
+
+    def counting(request: httpx.Request) -> httpx.Response:
+        sent.append(request.method)
+        return handler(request)
+
+    http = httpx.Client(transport=httpx.MockTransport(counting),
+                        headers={"X-Api-Key": HEADER_SECRET})
+    client = Client(http, BASE, token=TOKEN, allow_writes=allow_writes,
+                    redactor=Redactor([TOKEN, HEADER_SECRET]), tape=Tape())
+    return client, sent
+
+
+def everything_shown(client: Client) -> str:
+    exchange = client.last
+    return "\n".join([exchange.render(), exchange.curl(), repr(exchange), repr(client),
+                      json.dumps(exchange.request_headers), exchange.title])
+
+
+def test_token_is_redacted_in_headers_urls_and_bodies() -> None:
+    client, _ = make_client()
+    client.post(f"/Users?token={TOKEN}", json={"password": TOKEN, "note": HEADER_SECRET})
+    shown = everything_shown(client)
+    assert TOKEN not in shown
+    assert HEADER_SECRET not in shown
+    assert "authorization: Bearer ***" in shown
+    assert "set-cookie: ***" in shown
+
+
+def test_curl_reproducer_uses_the_token_variable() -> None:
+    client, _ = make_client()
+    client.post("/Users", json={"userName": "bjensen"})
+    assert client.last.curl() == (
+        "curl -sS -i -X POST -H 'x-api-key: ***' -H 'accept: application/scim+json' "
+        "-H 'content-type: application/scim+json' "
+        "-H \"Authorization: Bearer $SCIM_TOKEN\" "
+        "--data-raw '{\"userName\":\"bjensen\"}' https://bridge.example/scim/v2/Users")
+
+
+def test_other_credentials_are_masked_not_replaced_by_the_variable() -> None:
+    client, _ = make_client()
+    client.with_token("another-token-9").get("/Users")
+    assert "$SCIM_TOKEN" not in client.last.curl()
+    assert "another-token-9" not in everything_shown(client)
+    client.without_auth().get("/Users")
+    assert "authorization" not in client.last.curl().lower()
+
+
+def test_read_only_client_refuses_writes_before_sending() -> None:
+    client, sent = make_client(allow_writes=False)
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        with pytest.raises(WritesNotAllowed, match=f"refusing {method}"):
+            client.request(method, "/Users/1", json={})
+    assert sent == []
+    client.get("/Users")
+    assert sent == ["GET"]
+
+
+def test_read_only_client_allows_post_search() -> None:
+    client, sent = make_client(allow_writes=False)
+    client.post("/Users/.search", json={"filter": "userName pr"})
+    assert sent == ["POST"]
+
+
+def test_connection_error_becomes_a_one_line_target_error() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+    client, _ = make_client(refuse)
+    with pytest.raises(TargetError) as raised:
+        client.get("/Users")
+    assert str(raised.value) == (
+        "GET https://bridge.example/scim/v2/Users → cannot connect: [Errno 111] Connection refused")
+
+
+def test_timeout_becomes_a_target_error() -> None:
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    client, _ = make_client(slow)
+    with pytest.raises(TargetError, match="timed out"):
+        client.get("/Users")
+
+
+def test_check_failure_shows_expected_actual_exchange_and_curl() -> None:
+    client, _ = make_client(lambda request: httpx.Response(
+        500, json={"detail": f"token {TOKEN} rejected"}))
+    resp = client.get("/Users")
+    with pytest.raises(CheckFailure) as raised:
+        expect_status(resp, 200)
+    message = str(raised.value)
+    assert "expected: 200\n  actual:   500" in message
+    assert "> GET https://bridge.example/scim/v2/Users" in message
+    assert "< 500 Internal Server Error" in message
+    assert '-H "Authorization: Bearer $SCIM_TOKEN"' in message
+    assert TOKEN not in message
+
+
+def test_short_secrets_are_not_masked_inside_ordinary_text() -> None:
+    assert Redactor(["abc", TOKEN])(f"abc {TOKEN}") == "abc ***"

@@ -1,0 +1,337 @@
+"""End-to-end behaviour of the pytest plugin, on tiny fake suites run by pytester."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from scimcert.harness.probe import UNUSABLE
+
+pytest_plugins = ["pytester"]
+
+TOKEN = "tok-e2e-9f8e7d6c5b4a"
+CATALOGUE = {
+    "area": "demo",
+    "requirements": [
+        {"id": "rfc7644/3.3/demo-must", "level": "MUST", "section": "RFC 7644 §3.3",
+         "summary": "A MUST requirement"},
+        {"id": "rfc7644/3.3/demo-should", "level": "SHOULD", "section": "RFC 7644 §3.3",
+         "summary": "A recommended behaviour"},
+        {"id": "entra/provisioning/demo-entra", "level": "entra", "section": "Entra docs",
+         "summary": "An Entra behaviour", "source": "https://learn.microsoft.com/entra"},
+    ],
+}
+RECORDER = """
+import json, pytest
+
+CLIENTS = []
+
+@pytest.fixture(autouse=True)
+def _keep(scim):
+    CLIENTS.append(scim)
+
+def pytest_unconfigure(config):
+    if CLIENTS:
+        with open("exchanges.json", "w") as out:
+            json.dump([[e.method, e.url, e.status] for e in CLIENTS[0].exchanges], out)
+"""
+
+
+@pytest.fixture
+def suite(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A project with a one-area catalogue and the plugin enabled."""
+    pytester.mkdir("requirements")
+    pytester.path.joinpath("requirements", "demo.json").write_text(json.dumps(CATALOGUE))
+    pytester.makeini("[pytest]\nscim_catalogue = requirements\n")
+    pytester.mkdir("suites")
+    return pytester
+
+
+def run(pytester: pytest.Pytester, *args: str, **env: str) -> pytest.RunResult:
+    for name in ("SCIM_URL", "SCIM_TOKEN", "SCIM_ALLOW_WRITES", "SCIM_STRICT", "SCIM_SEED"):
+        pytester._monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        pytester._monkeypatch.setenv(name, value)
+    return pytester.runpytest_subprocess("-p", "scimcert.harness.plugin", "-p", "no:cacheprovider",
+                                         *args)
+
+
+def write_suite(pytester: pytest.Pytester, source: str, name: str = "test_demo") -> None:
+    pytester.path.joinpath("suites", f"{name}.py").write_text(source)
+
+
+@dataclass
+class FakeTarget:
+    url: str
+    methods: list[str] = field(default_factory=list)
+
+
+SPC = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+       "patch": {"supported": True}, "bulk": {"supported": False, "maxOperations": 0,
+       "maxPayloadSize": 0}, "filter": {"supported": True, "maxResults": 100},
+       "changePassword": {"supported": False}, "sort": {"supported": False},
+       "etag": {"supported": False}, "authenticationSchemes": []}
+
+
+@pytest.fixture
+def fake_target() -> Iterator[FakeTarget]:
+    """A loopback SCIM stand-in: answers GETs with the ServiceProviderConfig when the
+    Authorization header carries TOKEN, 401 otherwise; it counts the methods it receives."""
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            seen.append(self.command)
+            ok = self.headers.get("Authorization") == f"Bearer {TOKEN}"
+            body = json.dumps(SPC if ok else {"status": "401"}).encode()
+            self.send_response(200 if ok else 401)
+            self.send_header("Content-Type", "application/scim+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield FakeTarget(f"http://127.0.0.1:{server.server_address[1]}/scim/v2", seen)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_header_shows_sources_and_masks_the_token(suite: pytest.Pytester) -> None:
+    write_suite(suite, "import pytest\n@pytest.mark.requirement('rfc7644/3.3/demo-must')\n"
+                       "def test_x():\n    pass\n")
+    result = run(suite, "--seed", "42", SCIM_TOKEN=TOKEN)
+    result.stdout.fnmatch_lines([
+        "scim target: in-process reference bridge (default)",
+        "scim token: [*][*][*] (from env SCIM_TOKEN)",
+        "scim seed: 42 (from option)*",
+    ])
+    assert TOKEN not in result.stdout.str() + result.stderr.str()
+
+
+def test_unknown_requirement_id_fails_collection(suite: pytest.Pytester) -> None:
+    write_suite(suite, "import pytest\n@pytest.mark.requirement('rfc7644/3.3/no-such')\n"
+                       "def test_x():\n    pass\n")
+    result = run(suite)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*suites/test_demo.py::test_x: unknown requirement id "
+                                 "'rfc7644/3.3/no-such'*"])
+
+
+def test_suite_test_without_requirement_fails_collection(suite: pytest.Pytester) -> None:
+    write_suite(suite, "def test_unmarked():\n    pass\n")
+    result = run(suite)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*test_unmarked: no @pytest.mark.requirement(...) marker*"])
+
+
+SHOULD_FAILS = """
+import pytest
+from scimcert.harness.checks import expect_equal
+
+@pytest.mark.requirement("rfc7644/3.3/demo-should")
+def test_soft(scim):
+    expect_equal(scim.get("/ServiceProviderConfig").status_code, 999, "status")
+"""
+
+
+def test_should_failure_is_a_deviation(suite: pytest.Pytester) -> None:
+    write_suite(suite, SHOULD_FAILS)
+    result = run(suite, "-rx")
+    result.assert_outcomes(xfailed=1)
+    result.stdout.fnmatch_lines(["demo: 1 deviations*", "*deviation (SHOULD): status differs"])
+    assert result.ret == pytest.ExitCode.OK
+
+
+def test_should_failure_fails_under_strict(suite: pytest.Pytester) -> None:
+    write_suite(suite, SHOULD_FAILS)
+    result = run(suite, "--scim-strict")
+    result.assert_outcomes(failed=1)
+
+
+def test_must_failure_shows_expected_actual_exchange_and_curl(suite: pytest.Pytester) -> None:
+    write_suite(suite, SHOULD_FAILS.replace("demo-should", "demo-must"))
+    result = run(suite, SCIM_TOKEN=TOKEN)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "*rfc7644/3.3/demo-must (MUST): A MUST requirement",
+        "*status differs", "*expected: 999", "*actual:   200",
+        "*> GET http://testserver/scim/v2/ServiceProviderConfig",
+        "*> authorization: Bearer [*][*][*]",
+        "*curl *-H \"Authorization: Bearer $SCIM_TOKEN\"*ServiceProviderConfig",
+    ])
+    assert TOKEN not in result.stdout.str()
+
+
+def test_unadvertised_feature_is_not_applicable(suite: pytest.Pytester) -> None:
+    write_suite(suite, "import pytest\n@pytest.mark.requirement('rfc7644/3.3/demo-must')\n"
+                       "@pytest.mark.feature('changePassword')\ndef test_x():\n    pass\n")
+    result = run(suite, "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["demo: 1 not applicable*", "*not applicable: "
+                                 "ServiceProviderConfig does not advertise changePassword"])
+
+
+def test_closed_port_stops_the_session_with_one_line(suite: pytest.Pytester) -> None:
+    write_suite(suite, "import pytest\n@pytest.mark.requirement('rfc7644/3.3/demo-must')\n"
+                       "def test_x(scim):\n    pass\n")
+    url = f"http://127.0.0.1:{closed_port()}/scim/v2"
+    result = run(suite, SCIM_URL=url, SCIM_TOKEN=TOKEN)
+    assert result.ret == UNUSABLE
+    output = result.stdout.str() + result.stderr.str()
+    lines = [line for line in output.splitlines() if "cannot connect" in line]
+    assert lines, output
+    assert "Traceback" not in output
+    assert "passed" not in output and "failed" not in output
+    assert TOKEN not in output
+
+
+READ_ONLY_SUITE = """
+import pytest
+from scimcert.harness.client import WritesNotAllowed
+
+@pytest.mark.requirement("rfc7644/3.3/demo-must")
+@pytest.mark.writes
+def test_writer(scim):
+    scim.post("/Users", json={})
+
+@pytest.mark.requirement("rfc7644/3.3/demo-must")
+def test_reader_cannot_post(scim):
+    with pytest.raises(WritesNotAllowed):
+        scim.post("/Users", json={"userName": "x"})
+    assert scim.get("/ServiceProviderConfig").status_code == 200
+"""
+
+
+def test_url_without_allow_writes_is_read_only(suite: pytest.Pytester, fake_target) -> None:
+    write_suite(suite, READ_ONLY_SUITE)
+    result = run(suite, "-rs", SCIM_URL=fake_target.url, SCIM_TOKEN=TOKEN)
+    result.assert_outcomes(passed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*read-only: pass --allow-writes*"])
+    assert fake_target.methods.count("POST") == 0
+    assert fake_target.methods.count("GET") == 2
+
+
+def test_refused_token_stops_the_session_with_one_line(suite: pytest.Pytester,
+                                                       fake_target) -> None:
+    write_suite(suite, READ_ONLY_SUITE)
+    result = run(suite, SCIM_URL=fake_target.url, SCIM_TOKEN="wrong-token-123")
+    assert result.ret == UNUSABLE
+    output = result.stdout.str() + result.stderr.str()
+    assert "token refused by" in output
+    assert "cannot connect" not in output
+    assert "wrong-token-123" not in output
+
+
+def test_made_resources_are_deleted_after_a_failure(suite: pytest.Pytester) -> None:
+    suite.path.joinpath("suites", "conftest.py").write_text(RECORDER)
+    write_suite(suite, """
+import pytest
+
+@pytest.mark.requirement("rfc7644/3.3/demo-must")
+def test_fails_after_creating(make):
+    make.user()
+    make.group()
+    assert False, "boom"
+""")
+    result = run(suite)
+    result.assert_outcomes(failed=1)
+    assert endpoints(suite) == [
+        ("POST", "Users", 201), ("POST", "Groups", 201),
+        ("DELETE", "Groups", 204), ("DELETE", "Users", 204),
+        ("GET", "Groups", 404), ("GET", "Users", 404),
+    ]
+    assert "left behind" not in result.stdout.str()
+
+
+def test_made_resources_are_deleted_after_keyboard_interrupt(suite: pytest.Pytester) -> None:
+    suite.path.joinpath("suites", "conftest.py").write_text(RECORDER)
+    write_suite(suite, """
+import pytest
+
+@pytest.mark.requirement("rfc7644/3.3/demo-must")
+def test_interrupted(make):
+    make.user()
+    raise KeyboardInterrupt
+""")
+    result = run(suite)
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert endpoints(suite)[1:] == [("DELETE", "Users", 204), ("GET", "Users", 404)]
+
+
+def endpoints(pytester: pytest.Pytester) -> list[tuple[str, str, int]]:
+    calls = json.loads(pytester.path.joinpath("exchanges.json").read_text())
+    return [(method, url.split("/scim/v2/")[1].split("/")[0], status)
+            for method, url, status in calls]
+
+
+REPORTED = """
+import pytest
+from scimcert.harness.checks import expect
+
+@pytest.mark.requirement("rfc7644/3.3/demo-must")
+def test_met(scim):
+    assert scim.get("/ServiceProviderConfig").status_code == 200
+
+@pytest.mark.requirement("rfc7644/3.3/demo-should")
+def test_deviates(scim):
+    scim.get("/Users")
+    expect(False, "soft thing")
+
+@pytest.mark.requirement("entra/provisioning/demo-entra")
+def test_entra_fails(scim):
+    scim.get("/Groups")
+    expect(False, "entra thing")
+"""
+
+
+def test_report_has_rfc_and_idp_sections_and_no_token(suite: pytest.Pytester) -> None:
+    write_suite(suite, REPORTED)
+    out = suite.path / "out"
+    result = run(suite, f"--scim-report={out}", f"--junitxml={out / 'junit.xml'}",
+                 f"--alluredir={out / 'allure'}", SCIM_TOKEN=TOKEN)
+    result.assert_outcomes(passed=1, failed=1, xfailed=1)
+    result.stdout.fnmatch_lines(["demo: 1 MUST met, 1 deviations, 1 IdP failed"])
+    doc = json.loads((out / "conformance.json").read_text())
+    assert [(r["id"], r["outcome"]) for r in doc["rfc"]["requirements"]] == [
+        ("rfc7644/3.3/demo-must", "met"), ("rfc7644/3.3/demo-should", "deviation")]
+    assert [(r["id"], r["outcome"]) for r in doc["idp"]["requirements"]] == [
+        ("entra/provisioning/demo-entra", "failed")]
+    page = (out / "conformance.html").read_text()
+    assert "<h2>RFC conformance</h2>" in page and "<h2>IdP compatibility</h2>" in page
+    assert 'name="requirement" value="rfc7644/3.3/demo-must"' in (out / "junit.xml").read_text()
+    attachments = [p.read_text() for p in (out / "allure").glob("*-attachment.txt")]
+    assert any('Bearer $SCIM_TOKEN' in text for text in attachments)
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert TOKEN not in path.read_text(errors="replace"), path
+
+
+def test_report_aggregates_across_xdist_workers(suite: pytest.Pytester) -> None:
+    write_suite(suite, REPORTED)
+    out = suite.path / "out"
+    result = run(suite, "-n", "2", f"--scim-report={out}")
+    result.assert_outcomes(passed=1, failed=1, xfailed=1)
+    doc = json.loads((out / "conformance.json").read_text())
+    assert doc["rfc"]["totals"] == {"met": 1, "deviation": 1}
