@@ -1,0 +1,90 @@
+"""Requests without valid credentials are refused with 401 and a SCIM error; read-only safe."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from scimcert import paths
+from scimcert.harness.checks import body_of, expect, expect_error, expect_status
+
+DATA = json.loads((paths.fixtures() / "suites" / "auth.json").read_text(encoding="utf-8"))
+PROBE = ("/Users", {"count": 1})
+
+
+def cases(only: list[str] | None = None) -> list[Any]:
+    return [pytest.param(case, id=case["id"]) for case in DATA["bad_credentials"]
+            if only is None or case["id"] in only]
+
+
+@pytest.fixture
+def answer(scim, target):
+    """Sends the probe with the case's Authorization header and no other credentials."""
+
+    def send(case: dict[str, Any]) -> httpx.Response:
+        headers = {}
+        if case["authorization"] is not None:
+            wrong = f"{target.run_id}not-the-token"
+            headers["Authorization"] = (case["authorization"].replace("{wrong}", wrong)
+                                        .replace("{token}", target.token or wrong))
+        path, params = PROBE
+        return scim.without_auth().get(path, params=params, headers=headers)
+
+    return send
+
+
+@pytest.mark.requirement("rfc7644/3.12/unauthorized-401")
+@pytest.mark.parametrize("case", cases())
+def test_bad_credentials_answer_401(answer, case):
+    # RFC 6750 §3.1 lets a malformed Bearer header get 400; the data lists the statuses allowed.
+    expect_status(answer(case), *case["statuses"])
+
+
+@pytest.mark.requirement("rfc7644/3.12/error-body")
+@pytest.mark.parametrize("case", cases())
+def test_bad_credentials_answer_scim_error(answer, case):
+    resp = answer(case)
+    expect(resp.status_code >= 400, "the request is refused", expected="4xx",
+           actual=resp.status_code)
+    expect_error(resp, resp.status_code)
+
+
+@pytest.mark.requirement("rfc7644/2/www-authenticate")
+@pytest.mark.parametrize("case", cases())
+def test_401_answer_names_scheme_in_www_authenticate(answer, case):
+    resp = answer(case)
+    if resp.status_code != 401:
+        pytest.skip(f"answered {resp.status_code}, not 401 (graded by unauthorized-401)")
+    challenge = resp.headers.get("www-authenticate")
+    expect(challenge, "a 401 answer carries WWW-Authenticate", expected='e.g. Bearer realm="scim"',
+           actual=challenge)
+
+
+@pytest.mark.requirement("okta/spec-test/bad-token-401")
+@pytest.mark.parametrize("case", cases(DATA["okta_checked"]))
+def test_bad_credentials_pass_okta_check(answer, case):
+    body = expect_error(answer(case), 401)
+    expect(isinstance(body.get("detail"), str) and body["detail"].strip(),
+           "the 401 error has a detail", expected="a non-empty detail", actual=body.get("detail"))
+
+
+@pytest.mark.requirement("rfc7644/2/query-token-refused")
+def test_token_in_query_string_is_refused(scim, target):
+    if not target.token:
+        pytest.skip("the target has no token to misplace")
+    path, params = PROBE
+    resp = scim.without_auth().get(path, params={**params, "access_token": target.token})
+    expect_status(resp, 401)
+
+
+@pytest.mark.writes
+@pytest.mark.requirement("rfc7644/2/access-control")
+def test_unauthenticated_create_is_refused(scim, cleanup, make):
+    resp = scim.without_auth().post("/Users", json=make.user_body())
+    created = body_of(resp) if resp.is_success else None
+    if isinstance(created, dict) and isinstance(created.get("id"), str):
+        cleanup.register("/Users", created["id"])
+    expect_status(resp, 401, 403)

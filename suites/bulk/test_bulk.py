@@ -1,0 +1,142 @@
+"""Bulk operations (RFC 7644 §3.7), when ServiceProviderConfig advertises bulk."""
+
+import json
+
+import pytest
+
+from scimcert.harness.checks import (
+    body_of,
+    expect,
+    expect_equal,
+    expect_error,
+    expect_schema,
+    expect_status,
+)
+
+pytestmark = [pytest.mark.feature("bulk"), pytest.mark.writes]
+
+BULK_URN = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
+
+
+def status_code(result: dict) -> int | None:
+    """The HTTP code of one operation result.
+
+    RFC 7644 shows both `"status": "201"` (§3.7.3) and `"status": {"code": "201"}` (§3.7.2);
+    either is accepted.
+    """
+    status = result.get("status")
+    if isinstance(status, dict):
+        status = status.get("code")
+    try:
+        return int(status)
+    except (TypeError, ValueError):
+        return None
+
+
+def id_of(result: dict) -> str:
+    return str(result.get("location", "")).rstrip("/").rsplit("/", 1)[-1]
+
+
+def post_user(make, bulk_id: str) -> dict:
+    return {"method": "POST", "path": "/Users", "bulkId": bulk_id, "data": make.user_body()}
+
+
+def invalid_user(bulk_id: str) -> dict:
+    # RFC 7643 §4.1.1: userName is required, so this create fails with 400.
+    return {"method": "POST", "path": "/Users", "bulkId": bulk_id,
+            "data": {"schemas": [USER_URN], "displayName": "no userName"}}
+
+
+@pytest.fixture
+def bulk(scim, cleanup):
+    """POST /Bulk with `operations`; created resources are registered for cleanup."""
+
+    def run(operations: list[dict], **extra) -> tuple:
+        resp = scim.post("/Bulk", json={"schemas": [BULK_URN], "Operations": operations, **extra})
+        body = body_of(resp) if resp.is_success else {}
+        sent = {op.get("bulkId"): op["path"] for op in operations if op["method"] == "POST"}
+        for result in body.get("Operations", []) if isinstance(body, dict) else ():
+            if status_code(result) == 201 and result.get("location"):
+                cleanup.register(sent.get(result.get("bulkId"), "/Users"), id_of(result))
+        return resp, body
+
+    return run
+
+
+@pytest.mark.requirement("rfc7644/3.7/bulk-200")
+def test_bulk_answers_200_with_a_bulk_response(bulk, make):
+    resp, body = bulk([post_user(make, "u1"), post_user(make, "u2")])
+    expect_status(resp, 200)
+    expect_schema(body, "BulkResponse", resp=resp)
+
+
+@pytest.mark.requirement("rfc7644/3.7/bulk-id-echoed")
+def test_post_results_echo_the_bulk_ids(bulk, make):
+    _, body = bulk([post_user(make, "first"), post_user(make, "second")])
+    expect_equal(sorted(r.get("bulkId") for r in body.get("Operations", [])),
+                 ["first", "second"], "bulkIds of the results")
+
+
+@pytest.mark.requirement("rfc7644/3.7.3/status-and-location")
+def test_results_carry_status_and_location(bulk, make, scim):
+    _, body = bulk([post_user(make, "u1")])
+    results = body.get("Operations", [])
+    expect_equal([status_code(r) for r in results], [201], "status codes of the results")
+    resp = scim.get(results[0].get("location", ""))
+    expect_status(resp, 200)
+
+
+@pytest.mark.requirement("rfc7644/3.7.2/bulk-id-reference")
+def test_bulk_id_reference_is_replaced_by_the_new_id(bulk, make, scim):
+    group = {"method": "POST", "path": "/Groups", "bulkId": "g1",
+             "data": make.group_body(members=["bulkId:u1"])}
+    _, body = bulk([post_user(make, "u1"), group])
+    results = {r.get("bulkId"): r for r in body.get("Operations", [])}
+    expect_equal({k: status_code(r) for k, r in results.items()}, {"u1": 201, "g1": 201},
+                 "status codes of the results")
+    resp = scim.get(f"/Groups/{id_of(results['g1'])}")
+    expect_status(resp, 200)
+    expect_equal([m.get("value") for m in body_of(resp).get("members", [])],
+                 [id_of(results["u1"])], "member values of the group")
+
+
+@pytest.mark.requirement("rfc7644/3.7/continue-on-error", "rfc7644/3.7.3/all-results")
+def test_every_operation_is_attempted_without_fail_on_errors(bulk, make):
+    _, body = bulk([invalid_user("bad"), post_user(make, "good")])
+    codes = {r.get("bulkId"): status_code(r) for r in body.get("Operations", [])}
+    expect_equal(codes, {"bad": 400, "good": 201}, "status code of each operation")
+
+
+@pytest.mark.requirement("rfc7644/3.7/fail-on-errors")
+def test_fail_on_errors_stops_after_that_many_errors(bulk, make):
+    _, body = bulk([invalid_user("bad"), post_user(make, "late")], failOnErrors=1)
+    codes = {r.get("bulkId"): status_code(r) for r in body.get("Operations", [])}
+    expect_equal(codes, {"bad": 400}, "results with failOnErrors=1 after one failure")
+
+
+def max_operations_request(spc, target) -> list[dict]:
+    """maxOperations + 1 DELETEs of ids that do not exist: harmless if wrongly performed."""
+    limits = spc.get("bulk", {})
+    count = int(limits.get("maxOperations", 0)) + 1
+    operations = [{"method": "DELETE", "path": f"/Users/{target.run_id}missing-{n}"}
+                  for n in range(count)]
+    size = len(json.dumps({"schemas": [BULK_URN], "Operations": operations}))
+    if size > int(limits.get("maxPayloadSize", size)):
+        pytest.skip(f"maxOperations + 1 operations ({size} bytes) exceed maxPayloadSize")
+    return operations
+
+
+@pytest.mark.requirement("rfc7644/3.7.4/max-operations-413")
+def test_more_operations_than_max_answer_413(bulk, spc, target):
+    resp, _ = bulk(max_operations_request(spc, target))
+    expect_error(resp, 413)
+
+
+@pytest.mark.requirement("rfc7644/3.7.4/limit-named")
+def test_413_names_the_exceeded_limit(bulk, spc, target):
+    resp, _ = bulk(max_operations_request(spc, target))
+    detail = expect_error(resp, 413).get("detail", "")
+    limit = str(spc["bulk"]["maxOperations"])
+    expect("maxOperations" in detail or limit in detail,
+           "the 413 detail names maxOperations or its value", expected=limit, actual=detail)

@@ -1,0 +1,154 @@
+"""Error answers: status, Error body and scimType (RFC 7644 §3.12) for the usual client mistakes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from scimcert import paths
+from scimcert.harness.checks import body_of, expect, expect_error, expect_status
+
+DATA = json.loads((paths.fixtures() / "suites" / "errors.json").read_text(encoding="utf-8"))
+SCIM_JSON = {"Content-Type": "application/scim+json"}
+PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+
+def ids(key: str) -> list[Any]:
+    return [pytest.param(case, id=case["id"]) for case in DATA[key]]
+
+
+def named(text: str, target) -> str:
+    return text.replace("{run}", target.run_id)
+
+
+def expect_error_body(resp: httpx.Response) -> None:
+    expect(resp.status_code >= 400, "the request is refused", expected="4xx",
+           actual=resp.status_code)
+    expect_error(resp, resp.status_code)
+
+
+@pytest.fixture
+def post_user(scim, cleanup):
+    """POSTs raw content or JSON to /Users, registering anything wrongly created for cleanup."""
+
+    def send(**kwargs: Any) -> httpx.Response:
+        resp = scim.post("/Users", headers=SCIM_JSON, **kwargs)
+        created = body_of(resp) if resp.is_success else None
+        if isinstance(created, dict) and isinstance(created.get("id"), str):
+            cleanup.register("/Users", created["id"])
+        return resp
+
+    return send
+
+
+@pytest.fixture
+def wrong_body(make):
+    """The user body a wrong-types case describes."""
+
+    def build(case: dict[str, Any]) -> Any:
+        if "body" in case:
+            return case["body"]
+        body = make.user_body(**case.get("set", {}))
+        for key in case.get("unset", []):
+            body.pop(key)
+        return body
+
+    return build
+
+
+@pytest.mark.writes
+@pytest.mark.requirement("rfc7644/3.12/bad-request-400", "rfc7644/3.12/invalid-syntax")
+@pytest.mark.parametrize("case", ids("malformed_json"))
+def test_malformed_json_answers_400_invalid_syntax(post_user, case):
+    expect_error(post_user(content=case["content"].encode()), 400, "invalidSyntax")
+
+
+@pytest.mark.writes
+@pytest.mark.requirement("rfc7644/3.12/error-body")
+@pytest.mark.parametrize("case", ids("malformed_json"))
+def test_malformed_json_answer_is_scim_error(post_user, case):
+    expect_error_body(post_user(content=case["content"].encode()))
+
+
+@pytest.mark.writes
+@pytest.mark.requirement("rfc7644/3.12/bad-request-400", "rfc7644/3.12/invalid-value")
+@pytest.mark.parametrize("case", ids("wrong_types"))
+def test_wrong_type_answers_400_invalid_value(post_user, wrong_body, case):
+    resp = post_user(json=wrong_body(case))
+    body = expect_error(resp, 400)
+    # RFC 7644 §3.12 Table 9: invalidValue covers values incompatible with the attribute type;
+    # invalidSyntax covers bodies not conforming to the request schema. Either names the fault.
+    expect(body.get("scimType") in ("invalidValue", "invalidSyntax"), "scimType names the fault",
+           expected="invalidValue or invalidSyntax", actual=body.get("scimType"))
+
+
+@pytest.mark.writes
+@pytest.mark.requirement("entra/errors/descriptive-rejection", "rfc7644/3.12/error-body")
+@pytest.mark.parametrize("case", ids("wrong_types"))
+def test_wrong_type_is_refused_with_detail(post_user, wrong_body, case):
+    resp = post_user(json=wrong_body(case))
+    expect(400 <= resp.status_code < 500, "an invalid value is refused as a client error",
+           expected="4xx", actual=resp.status_code)
+    body = expect_error(resp, resp.status_code)
+    expect(isinstance(body.get("detail"), str) and body["detail"].strip(),
+           "the error says what is wrong", expected="a non-empty detail", actual=body.get("detail"))
+
+
+@pytest.mark.requirement("rfc7644/3.12/not-found-404", "entra/users/missing-404")
+@pytest.mark.parametrize("unknown", DATA["unknown_ids"])
+def test_unknown_user_answers_404(scim, target, unknown):
+    expect_status(scim.get(f"/Users/{named(unknown, target)}"), 404)
+
+
+@pytest.mark.requirement("rfc7644/3.12/not-found-404")
+@pytest.mark.parametrize("unknown", DATA["unknown_ids"])
+def test_unknown_group_answers_404(scim, target, unknown):
+    expect_status(scim.get(f"/Groups/{named(unknown, target)}"), 404)
+
+
+@pytest.mark.requirement("okta/spec-test/unknown-id-404", "rfc7644/3.12/error-body")
+def test_unknown_user_error_has_detail(scim):
+    body = expect_error(scim.get(f"/Users/{DATA['unknown_ids'][0]}"), 404)
+    expect(isinstance(body.get("detail"), str) and body["detail"].strip(),
+           "the 404 error has a detail", expected="a non-empty detail", actual=body.get("detail"))
+
+
+@pytest.mark.requirement("rfc7644/3.12/unknown-endpoint-404")
+@pytest.mark.parametrize("path", DATA["unknown_endpoints"])
+def test_unknown_endpoint_answers_404(scim, target, path):
+    expect_status(scim.get(named(path, target)), 404)
+
+
+@pytest.mark.requirement("rfc7644/3.12/error-body")
+@pytest.mark.parametrize("path", DATA["unknown_endpoints"])
+def test_unknown_endpoint_answer_is_scim_error(scim, target, path):
+    expect_error_body(scim.get(named(path, target)))
+
+
+@pytest.mark.writes
+@pytest.mark.requirement("rfc7644/3.12/unsupported-method")
+@pytest.mark.parametrize("case", ids("unsupported_methods"))
+def test_unsupported_method_answers_405_or_501(scim, case):
+    # RFC 7644 §3.12 gives 501 for an unsupported operation; RFC 7231 §6.5.5 gives 405 for a
+    # method the resource does not allow. Both conform.
+    expect_status(scim.request(case["method"], case["path"], json={}), 405, 501)
+
+
+@pytest.mark.writes
+@pytest.mark.requirement("rfc7644/3.12/error-body")
+@pytest.mark.parametrize("case", ids("unsupported_methods"))
+def test_unsupported_method_answer_is_scim_error(scim, case):
+    expect_error_body(scim.request(case["method"], case["path"], json={}))
+
+
+@pytest.mark.writes
+@pytest.mark.feature("patch")
+@pytest.mark.requirement("rfc7644/3.5.2.2/no-target")
+def test_patch_remove_without_path_answers_no_target(scim, make):
+    user = make.user()
+    resp = scim.patch(f"/Users/{user['id']}",
+                      json={"schemas": [PATCH_URN], "Operations": [{"op": "remove"}]})
+    expect_error(resp, 400, "noTarget")

@@ -1,0 +1,54 @@
+"""Deactivating and reactivating users: soft delete as Entra ID and Okta use it."""
+
+from __future__ import annotations
+
+import pytest
+
+from scimcert.harness.checks import expect, expect_equal, expect_list
+
+
+def deactivate(send_patch, user_id: str) -> None:
+    send_patch(f"/Users/{user_id}", [{"op": "replace", "path": "active", "value": False}])
+
+
+@pytest.mark.writes
+@pytest.mark.requirement("rfc7643/2.3.2/boolean-literal")
+def test_active_is_a_json_boolean(make, read):
+    active = read(f"/Users/{make.user()['id']}").get("active")
+    expect(active is True, "active is the JSON literal true", expected=True, actual=active)
+
+
+@pytest.mark.writes
+@pytest.mark.feature("patch")
+@pytest.mark.requirement("entra/users/soft-delete-readable")
+def test_deactivated_user_is_readable_by_id(make, read, send_patch):
+    user = make.user()
+    deactivate(send_patch, user["id"])
+    active = read(f"/Users/{user['id']}").get("active")
+    expect(active is False, "a deactivated user reads back with active false", expected=False,
+           actual=active)
+
+
+@pytest.mark.writes
+@pytest.mark.feature("patch")
+@pytest.mark.feature("filter")
+@pytest.mark.requirement("entra/users/soft-delete-readable")
+def test_deactivated_user_is_found_by_filter(scim, make, send_patch):
+    user = make.user()
+    deactivate(send_patch, user["id"])
+    found = expect_list(scim.get("/Users", params={"filter": f'userName eq "{user["userName"]}"'}))
+    expect_equal([r.get("id") for r in found.get("Resources", [])], [user["id"]],
+                 "ids found by userName filter")
+    expect(found["Resources"][0].get("active") is False, "the listed user has active false",
+           expected=False, actual=found["Resources"][0].get("active"))
+
+
+@pytest.mark.writes
+@pytest.mark.feature("patch")
+@pytest.mark.requirement("entra/users/reactivate")
+def test_reactivated_user_is_active(make, read, send_patch):
+    user = make.user()
+    deactivate(send_patch, user["id"])
+    send_patch(f"/Users/{user['id']}", [{"op": "replace", "path": "active", "value": True}])
+    active = read(f"/Users/{user['id']}").get("active")
+    expect(active is True, "a reactivated user has active true", expected=True, actual=active)

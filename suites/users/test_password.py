@@ -1,0 +1,71 @@
+"""The password is write-only: never returned, in any form (RFC 7643 §4.1.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from scimcert.harness.checks import expect, expect_status
+
+pytestmark = [pytest.mark.writes,
+              pytest.mark.requirement("rfc7643/4.1.1/password-never-returned")]
+
+
+def leaks(node: Any) -> bool:
+    if isinstance(node, dict):
+        return any(key.lower() == "password" or leaks(value) for key, value in node.items())
+    if isinstance(node, list):
+        return any(leaks(item) for item in node)
+    return False
+
+
+def expect_no_password(resp: httpx.Response, secret: str) -> None:
+    expect(secret not in resp.text, "the password text is absent from the answer",
+           expected="no password", actual="password text found")
+    body = resp.json() if resp.content else None
+    expect(not leaks(body), "the answer has no password attribute", expected="no password",
+           actual="a password attribute")
+
+
+@pytest.fixture
+def secret(target) -> str:
+    return f"{target.run_id}Pw-9#kQ"
+
+
+@pytest.fixture
+def user(scim, cleanup, make, secret) -> tuple[dict[str, Any], httpx.Response]:
+    """A user created with a password; returns its body and the create answer."""
+    resp = scim.post("/Users", json=make.user_body(password=secret))
+    created = resp.json() if resp.is_success else {}
+    if isinstance(created.get("id"), str):
+        cleanup.register("/Users", created["id"])
+    expect_status(resp, 201)
+    return created, resp
+
+
+def test_password_absent_from_create_answer(user, secret):
+    expect_no_password(user[1], secret)
+
+
+def test_password_absent_from_read(scim, user, secret):
+    resp = scim.get(f"/Users/{user[0]['id']}")
+    expect_status(resp, 200)
+    expect_no_password(resp, secret)
+
+
+@pytest.mark.feature("filter")
+def test_password_absent_from_list(scim, user, secret):
+    resp = scim.get("/Users", params={"filter": f'userName eq "{user[0]["userName"]}"'})
+    expect_status(resp, 200)
+    expect_no_password(resp, secret)
+
+
+@pytest.mark.feature("patch")
+def test_password_absent_from_patch_answer(scim, user, secret):
+    resp = scim.patch(f"/Users/{user[0]['id']}", json={
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "password", "value": secret + "2"}]})
+    expect_status(resp, 200, 204)
+    expect_no_password(resp, secret)
