@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scimcert.harness.checks import expect, expect_list, expect_status
-
-PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+from scimcert.harness.messages import PATCH_OP_URN
 
 
 @pytest.mark.feature("filter")
@@ -23,7 +22,7 @@ def test_advertised_filter_answers_query(scim, target):
 @pytest.mark.requirement("rfc7643/5/patch-advertised-works")
 def test_advertised_patch_is_accepted(scim, make):
     user = make.user()
-    resp = scim.patch(f"/Users/{user['id']}", json={"schemas": [PATCH_URN], "Operations": [
+    resp = scim.patch(f"/Users/{user['id']}", json={"schemas": [PATCH_OP_URN], "Operations": [
         {"op": "replace", "path": "displayName", "value": "Patched"}]})
     # RFC 7644 §3.5.2: 200 with the resource or 204 both mean success.
     expect_status(resp, 200, 204)

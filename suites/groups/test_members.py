@@ -17,7 +17,8 @@ def users(make, count: int) -> list[str]:
 @pytest.mark.requirement("rfc7644/3.5.2.1/add-multi-valued")
 def test_add_one_member(make, member_ids, send_patch):
     group, (user,) = make.group(), users(make, 1)
-    send_patch(group["id"], [{"op": "add", "path": "members", "value": [{"value": user}]}])
+    send_patch(f"/Groups/{group['id']}",
+               [{"op": "add", "path": "members", "value": [{"value": user}]}])
     expect_equal(member_ids(group["id"]), {user}, "member ids")
 
 
@@ -26,7 +27,7 @@ def test_add_one_member(make, member_ids, send_patch):
                          "rfc7644/3.5.2.1/add-multi-valued")
 def test_add_several_members_in_one_operation(make, member_ids, send_patch):
     group, new = make.group(), users(make, 3)
-    send_patch(group["id"], [{"op": "Add", "path": "members",
+    send_patch(f"/Groups/{group['id']}", [{"op": "Add", "path": "members",
                               "value": [{"value": user} for user in new]}])
     expect_equal(member_ids(group["id"]), set(new), "member ids")
 
@@ -36,7 +37,8 @@ def test_add_several_members_in_one_operation(make, member_ids, send_patch):
 def test_add_member_keeps_existing_members(make, member_ids, send_patch):
     first, second = users(make, 2)
     group = make.group(members=[first])
-    send_patch(group["id"], [{"op": "add", "path": "members", "value": [{"value": second}]}])
+    send_patch(f"/Groups/{group['id']}",
+               [{"op": "add", "path": "members", "value": [{"value": second}]}])
     expect_equal(member_ids(group["id"]), {first, second}, "member ids")
 
 
@@ -47,7 +49,7 @@ def test_remove_members_by_value_list_removes_only_those(make, member_ids, send_
     group = make.group(members=[gone_a, gone_b, kept])
     # Entra ID's default dialect; RFC 7644 §3.5.2.2 defines no value for remove, and a
     # server reading it as "remove all members" is the defect this test is after.
-    send_patch(group["id"], [{"op": "Remove", "path": "members",
+    send_patch(f"/Groups/{group['id']}", [{"op": "Remove", "path": "members",
                               "value": [{"value": gone_a}, {"value": gone_b}]}])
     expect_equal(member_ids(group["id"]), {kept}, "member ids")
 
@@ -57,7 +59,7 @@ def test_remove_members_by_value_list_removes_only_those(make, member_ids, send_
 def test_remove_member_by_filter_path(make, member_ids, send_patch):
     gone, kept = users(make, 2)
     group = make.group(members=[gone, kept])
-    send_patch(group["id"], [{"op": "remove", "path": f'members[value eq "{gone}"]'}])
+    send_patch(f"/Groups/{group['id']}", [{"op": "remove", "path": f'members[value eq "{gone}"]'}])
     expect_equal(member_ids(group["id"]), {kept}, "member ids")
 
 
@@ -66,7 +68,8 @@ def test_remove_member_by_filter_path(make, member_ids, send_patch):
 def test_replace_members(make, member_ids, send_patch):
     old_a, old_b, new = users(make, 3)
     group = make.group(members=[old_a, old_b])
-    send_patch(group["id"], [{"op": "replace", "path": "members", "value": [{"value": new}]}])
+    send_patch(f"/Groups/{group['id']}",
+               [{"op": "replace", "path": "members", "value": [{"value": new}]}])
     expect_equal(member_ids(group["id"]), {new}, "member ids")
 
 

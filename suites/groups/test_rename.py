@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.writes, pytest.mark.feature("patch")]
 def test_patch_replace_renames_group(make, read, send_patch, op):
     group = make.group()
     new_name = f"{group['displayName']} renamed"
-    send_patch(group["id"], [{"op": op, "path": "displayName", "value": new_name}])
+    send_patch(f"/Groups/{group['id']}", [{"op": op, "path": "displayName", "value": new_name}])
     expect_equal(read(f"/Groups/{group['id']}").get("displayName"), new_name, "displayName")
 
 
@@ -26,6 +26,6 @@ def test_patch_replace_renames_group(make, read, send_patch, op):
 def test_pathless_replace_renames_group(make, read, send_patch):
     group = make.group()
     new_name = f"{group['displayName']} okta"
-    send_patch(group["id"], [{"op": "replace",
+    send_patch(f"/Groups/{group['id']}", [{"op": "replace",
                               "value": {"id": group["id"], "displayName": new_name}}])
     expect_equal(read(f"/Groups/{group['id']}").get("displayName"), new_name, "displayName")

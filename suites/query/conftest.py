@@ -11,6 +11,7 @@ import pytest
 
 from scimcert import paths
 from scimcert.harness.checks import body_of, expect, expect_list, expect_status
+from scimcert.harness.messages import fill
 
 SEARCH_URN = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
 
@@ -34,17 +35,6 @@ def listed(data: Any, *keys: str) -> Any:
     return data
 
 
-def substitute(value: Any, names: dict[str, str]) -> Any:
-    """`value` with every `{placeholder}` of `names` replaced in every string it holds."""
-    if isinstance(value, str):
-        for placeholder, text in names.items():
-            value = value.replace("{" + placeholder + "}", text)
-        return value
-    if isinstance(value, list):
-        return [substitute(item, names) for item in value]
-    if isinstance(value, dict):
-        return {key: substitute(item, names) for key, item in value.items()}
-    return value
 
 
 @dataclass
@@ -59,7 +49,7 @@ class Dataset:
     def fill(self, text: str) -> str:
         """`text` with `{run}`, `{domain}` and `{id:KEY}` filled in."""
         ids = {f"id:{key}": user["id"] for key, user in self.users.items()}
-        return substitute(text, {**self.names, **ids})
+        return fill(text, {**self.names, **ids})
 
     def expected(self, keys: list[str]) -> list[str]:
         """`keys` without the users that exist only in unit tests, sorted."""
@@ -134,7 +124,7 @@ def dataset(scim, cleanup, target) -> Dataset:
     for key in _creation_order(bodies):
         ids = {f"id:{ref}": users[ref]["id"] for ref in _references(bodies[key])}
         body = {k: v for k, v in bodies[key].items() if k not in ("id", "meta")}
-        resp = scim.post("/Users", json=substitute(body, {**names, **ids}))
+        resp = scim.post("/Users", json=fill(body, {**names, **ids}))
         created = body_of(resp) if resp.is_success else None
         if isinstance(created, dict) and isinstance(created.get("id"), str):
             cleanup.register("/Users", created["id"])

@@ -6,10 +6,10 @@ from datetime import datetime
 import pytest
 
 from scimcert.harness.checks import body_of, expect, expect_error, expect_status
+from scimcert.harness.messages import PATCH_OP_URN
 
 pytestmark = pytest.mark.writes
 
-PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 PATCH = pytest.mark.feature("patch")
 
 
@@ -103,7 +103,7 @@ def patch(store, slot, resource, op, value=None):
     if value is not None:
         operation["value"] = value
     return store.scim.patch(f"{store.endpoint(slot.rtype)}/{resource['id']}",
-                            json={"schemas": [PATCH_URN], "Operations": [operation]})
+                            json={"schemas": [PATCH_OP_URN], "Operations": [operation]})
 
 
 # Checks, one per behaviour; each raises CheckFailure ------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 
 from scimcert import paths
 from scimcert.harness.checks import body_of, expect_list, expect_status
+from scimcert.harness.messages import fill
 
 USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
 
@@ -18,12 +19,6 @@ def load() -> dict[str, Any]:
     return json.loads((paths.fixtures() / "suites" / "sort.json").read_text(encoding="utf-8"))
 
 
-def fill(value: Any, names: dict[str, str]) -> Any:
-    """`value` with `{run}` and `{domain}` replaced in every string."""
-    text = json.dumps(value)
-    for placeholder, replacement in names.items():
-        text = text.replace("{" + placeholder + "}", replacement)
-    return json.loads(text)
 
 
 @dataclass

@@ -8,8 +8,7 @@ import httpx
 import pytest
 
 from scimcert.harness.checks import body_of, expect_error, expect_status
-
-PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+from scimcert.harness.messages import PATCH_OP_URN
 
 pytestmark = pytest.mark.writes
 
@@ -52,7 +51,7 @@ def test_username_differing_in_case_answers_409(make, post):
 @pytest.mark.requirement("rfc7644/3.12/uniqueness-on-update")
 def test_update_to_taken_username_answers_uniqueness(scim, make):
     taken, user = make.user(), make.user()
-    resp = scim.patch(f"/Users/{user['id']}", json={"schemas": [PATCH_URN], "Operations": [
+    resp = scim.patch(f"/Users/{user['id']}", json={"schemas": [PATCH_OP_URN], "Operations": [
         {"op": "replace", "path": "userName", "value": taken["userName"]}]})
     # RFC 7644 §3.12 lists scimType "uniqueness" for updates under 400, and §3.3 uses 409 for
     # the same conflict on create: either status conforms.

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from scimcert.harness.checks import expect, expect_list, expect_status
+from scimcert.harness.messages import PATCH_OP_URN
 
-PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 AFTER_DELETE = {
     "GET": {},
     "PUT": {"json": {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "x"}},
-    "PATCH": {"json": {"schemas": [PATCH_URN],
+    "PATCH": {"json": {"schemas": [PATCH_OP_URN],
                        "Operations": [{"op": "replace", "path": "nickName", "value": "x"}]}},
     "DELETE": {},
 }
