@@ -29,9 +29,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     return parser
 
 
+def port(text: str) -> int:
+    """A TCP port number, 0 to 65535 (argparse turns the ValueError into one usage line)."""
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise ValueError(text)
+    return value
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8080, help="port to listen on (0: any)")
+    parser.add_argument("--port", type=port, default=8080, help="port to listen on (0: any)")
     parser.add_argument("--token", action="append", default=[], metavar="TOKEN",
                         help=f"accepted bearer token; repeat for more; default ${TOKEN_ENV}")
     parser.add_argument("--base-path", default="/scim/v2", help="path of the SCIM base URL")
