@@ -6,6 +6,7 @@ import asyncio
 import importlib
 import importlib.util
 import secrets
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,6 +94,9 @@ def load_factory(spec: str | None) -> Callable[..., Any]:
             if module_spec is None or module_spec.loader is None:
                 raise ImportError(f"no Python file at {where}")
             module = importlib.util.module_from_spec(module_spec)
+            # Registered before it runs, as an import would: dataclasses and pickling look
+            # the module up by name.
+            sys.modules[module_spec.name] = module
             module_spec.loader.exec_module(module)
         else:
             module = importlib.import_module(where)

@@ -74,7 +74,7 @@ def test_bulk_answers_200_with_a_bulk_response(bulk, make):
 @pytest.mark.requirement("rfc7644/3.7/bulk-id-echoed")
 def test_post_results_echo_the_bulk_ids(bulk, make):
     _, body = bulk([post_user(make, "first"), post_user(make, "second")])
-    expect_equal(sorted(r.get("bulkId") for r in body.get("Operations", [])),
+    expect_equal(sorted(str(r.get("bulkId")) for r in body.get("Operations", [])),
                  ["first", "second"], "bulkIds of the results")
 
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from scimcert.harness.checks import expect, expect_status
+from scimcert.harness.messages import patch_op
 
 pytestmark = [pytest.mark.writes,
               pytest.mark.requirement("rfc7643/4.1.1/password-never-returned")]
@@ -64,8 +65,14 @@ def test_password_absent_from_list(scim, user, secret):
 
 @pytest.mark.feature("patch")
 def test_password_absent_from_patch_answer(scim, user, secret):
-    resp = scim.patch(f"/Users/{user[0]['id']}", json={
-        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-        "Operations": [{"op": "replace", "path": "password", "value": secret + "2"}]})
+    resp = scim.patch(f"/Users/{user[0]['id']}", json=patch_op(
+        {"op": "replace", "path": "password", "value": secret + "2"}))
     expect_status(resp, 200, 204)
-    expect_no_password(resp, secret)
+    expect_no_password(resp, secret + "2")
+
+
+def test_password_absent_from_put_answer(scim, user, secret):
+    sent = {k: v for k, v in user[0].items() if k not in ("id", "meta")}
+    resp = scim.put(f"/Users/{user[0]['id']}", json={**sent, "password": secret + "3"})
+    expect_status(resp, 200)
+    expect_no_password(resp, secret + "3")
