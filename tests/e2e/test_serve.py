@@ -84,6 +84,8 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self._reader.join(timeout=5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         return "".join(self.lines)
 
 
