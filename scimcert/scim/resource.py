@@ -50,10 +50,7 @@ def resource_type(registry: Registry, rtype: ResourceType | str) -> ResourceType
 
 def extension_urn(registry: Registry, rtype: ResourceType, text: str) -> str | None:
     """The resource type's extension URN `text` names (any case), in its canonical spelling."""
-    for urn in registry.extension_urns(rtype):
-        if urn.lower() == text.lower():
-            return urn
-    return None
+    return rtype.extension_urn(text)
 
 
 def schemas_for(resource: dict[str, Any], registry: Registry, rtype: ResourceType) -> list[str]:

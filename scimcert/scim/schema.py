@@ -140,6 +140,10 @@ class ResourceType:
     description: str
     schema: str
     extensions: tuple[tuple[str, bool], ...] = ()
+    _extension_urns: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_extension_urns", {u.lower(): u for u, _ in self.extensions})
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ResourceType:
@@ -150,7 +154,15 @@ class ResourceType:
 
     @property
     def schema_urns(self) -> tuple[str, ...]:
-        return (self.schema, *(urn for urn, _ in self.extensions))
+        return (self.schema, *self._extension_urns.values())
+
+    @property
+    def extension_urns(self) -> tuple[str, ...]:
+        return tuple(self._extension_urns.values())
+
+    def extension_urn(self, text: str) -> str | None:
+        """The extension URN `text` names in any letter case, in its canonical spelling."""
+        return self._extension_urns.get(text.lower())
 
     def to_json(self, location: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -271,7 +283,7 @@ class Registry:
 
     def _top(self, rtype: ResourceType, path: AttrPath) -> Attribute | None:
         if path.urn is not None:
-            if path.urn.lower() not in (u.lower() for u in rtype.schema_urns):
+            if path.urn.lower() != rtype.schema.lower() and rtype.extension_urn(path.urn) is None:
                 return None
             schema = self.schema(path.urn)
             return schema.attribute(path.attr) if schema else None
@@ -284,7 +296,7 @@ class Registry:
 
     def extension_urns(self, rtype: ResourceType | str) -> tuple[str, ...]:
         rtype = self.resource_type(rtype) if isinstance(rtype, str) else rtype
-        return tuple(urn for urn, _ in rtype.extensions)
+        return rtype.extension_urns
 
     def attributes(self, rtype: ResourceType | str) -> Iterator[Attribute]:
         """Every top-level attribute of `rtype`: common, core, then each extension's."""
