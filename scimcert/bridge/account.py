@@ -79,7 +79,7 @@ class Account:
         self.ids = ids or new_id
         self.confirmation_interval = confirmation_interval
         self.provisioning = provisioning
-        self.store = Store()
+        self.store = Store.of(self.registry)
         self.people: dict[str, Person] = {}
         self.unmanaged: dict[str, UnmanagedGroup] = {}
 

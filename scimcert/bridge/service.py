@@ -35,6 +35,8 @@ ORDERS = ("ascending", "descending")
 # Attributes the bridge never keeps: RFC 7643 §4.1.1 password is writeOnly, and 1Password users
 # choose their own password, so a value sent by the IdP (Okta sends a placeholder) is dropped.
 DISCARDED = ("password",)
+# The attribute each core resource type is known by, which must be a non-empty string.
+NAMES = {"User": "userName", "Group": "displayName"}
 
 
 @dataclass(frozen=True)
@@ -363,7 +365,11 @@ class Service:
         return resource
 
     def check_required(self, rtype: str, resource: Resource) -> None:
-        name = "userName" if rtype == "User" else "displayName"
+        """The name a User or Group is known by is a non-empty string (other types' required
+        attributes are checked by canonicalize)."""
+        name = NAMES.get(rtype)
+        if name is None:
+            return
         value = resource.get(name)
         if not isinstance(value, str) or not value.strip():
             raise bad_request(INVALID_VALUE, f"{name} is required and must be a non-empty string")
@@ -382,13 +388,16 @@ class Service:
         return list(out.values())
 
     def check_unique(self, rtype: str, resource: Resource, own_id: str | None) -> None:
-        """409 uniqueness (RFC 7644 §3.3) on userName and group displayName, case-insensitively."""
+        """409 uniqueness (RFC 7644 §3.3) on every `uniqueness: server` attribute: userName and
+        group displayName case-insensitively, as their schemas say caseExact false."""
         if rtype == "Group":
             self.account.check_group_name(resource["displayName"], own_id=own_id)
-            return
-        owner = self.store.table("User").owner("userName", resource["userName"])
-        if owner is not None and owner != own_id:
-            raise conflict(f"userName {resource['userName']!r} is already taken")
+        table = self.store.table(rtype)
+        for attr in table.unique_attrs:
+            value = resource.get(attr)
+            owner = table.owner(attr, value) if value is not None else None
+            if owner is not None and owner != own_id:
+                raise conflict(f"{attr} {value!r} is already taken")
 
     def check_version(self, resource: Resource, if_match: str | None) -> None:
         """412 unless If-Match names the current version (RFC 7644 §3.14, RFC 7232 §3.1)."""

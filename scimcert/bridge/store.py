@@ -11,13 +11,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from scimcert.scim.schema import Registry, ResourceType
+
 Resource = dict[str, Any]
 
 # Attributes with an index, per resource type: name -> whether the index key is case-folded
 # (RFC 7643 §4.1.1 userName and §4.2 Group displayName are caseExact false; id and externalId
 # are caseExact true).
+# attribute -> compared case-insensitively? (RFC 7643 §2.2 caseExact). Unique attributes come
+# from `uniqueness: server` in a registry (Store.of); these are the core types' own.
 UNIQUE = {"User": {"userName": True}, "Group": {"displayName": True}}
-SHARED = {"User": {"externalId": False}, "Group": {"externalId": False}}
+# externalId is indexed but shared: the client sets it, and RFC 7643 §3.1 does not make it unique.
+SHARED = {"externalId": False}
 
 
 def fold(value: Any, case_insensitive: bool) -> Any:
@@ -31,6 +36,8 @@ class Table:
     """The live resources of one type, in insertion order, with their indexes."""
 
     name: str
+    unique_attrs: dict[str, bool] = field(default_factory=dict)
+    shared_attrs: dict[str, bool] = field(default_factory=lambda: dict(SHARED))
     rows: dict[str, Resource] = field(default_factory=dict)
     order: list[str | None] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
@@ -39,8 +46,8 @@ class Table:
     shared: dict[str, dict[Any, set[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.unique = {attr: {} for attr in UNIQUE.get(self.name, {})}
-        self.shared = {attr: {} for attr in SHARED.get(self.name, {})}
+        self.unique = {attr: {} for attr in self.unique_attrs}
+        self.shared = {attr: {} for attr in self.shared_attrs}
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -50,7 +57,7 @@ class Table:
 
     def owner(self, attr: str, value: Any) -> str | None:
         """The id holding `value` of the unique attribute `attr`, if any."""
-        return self.unique[attr].get(fold(value, UNIQUE[self.name][attr]))
+        return self.unique[attr].get(fold(value, self.unique_attrs[attr]))
 
     def lookup(self, attr: str, value: Any) -> list[str]:
         """Ids whose indexed attribute `attr` may equal `value` (ids in insertion order)."""
@@ -59,7 +66,7 @@ class Table:
         if attr in self.unique:
             rid = self.owner(attr, value)
             return [rid] if rid is not None else []
-        found = self.shared[attr].get(fold(value, SHARED[self.name][attr]), ())
+        found = self.shared[attr].get(fold(value, self.shared_attrs[attr]), ())
         return sorted(found, key=self.positions.__getitem__)
 
     def indexed(self, attr: str) -> bool:
@@ -103,22 +110,22 @@ class Table:
 
     def _index(self, resource: Resource) -> None:
         rid = resource["id"]
-        for attr, folded in UNIQUE.get(self.name, {}).items():
+        for attr, folded in self.unique_attrs.items():
             value = resource.get(attr)
             if isinstance(value, str):
                 self.unique[attr][fold(value, folded)] = rid
-        for attr, folded in SHARED.get(self.name, {}).items():
+        for attr, folded in self.shared_attrs.items():
             value = resource.get(attr)
             if isinstance(value, str):
                 self.shared[attr].setdefault(fold(value, folded), set()).add(rid)
 
     def _unindex(self, resource: Resource) -> None:
         rid = resource["id"]
-        for attr, folded in UNIQUE.get(self.name, {}).items():
+        for attr, folded in self.unique_attrs.items():
             key = fold(resource.get(attr), folded)
             if self.unique[attr].get(key) == rid:
                 del self.unique[attr][key]
-        for attr, folded in SHARED.get(self.name, {}).items():
+        for attr, folded in self.shared_attrs.items():
             value = resource.get(attr)
             if not isinstance(value, str):
                 continue
@@ -140,8 +147,14 @@ class Store:
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
-        for name in ("User", "Group"):
-            self.tables.setdefault(name, Table(name))
+        for name, unique in UNIQUE.items():
+            self.tables.setdefault(name, Table(name, dict(unique)))
+
+    @classmethod
+    def of(cls, registry: Registry) -> Store:
+        """A table for every resource type of `registry`, unique where its schema says `server`."""
+        return cls(tables={rt.name: Table(rt.name, unique_attributes(registry, rt))
+                           for rt in registry.resource_types.values()})
 
     def table(self, rtype: str) -> Table:
         return self.tables[rtype]
@@ -172,3 +185,10 @@ class Store:
                     del self.member_of[mid]
         for mid in set(new) - set(old):
             self.member_of.setdefault(mid, set()).add(group_id)
+
+
+def unique_attributes(registry: Registry, rtype: ResourceType) -> dict[str, bool]:
+    """Top-level string attributes of the core schema with `uniqueness: server` (not `id`)."""
+    schema = registry.schema(rtype.schema)
+    return {a.name: not a.case_exact for a in (schema.attributes if schema else ())
+            if a.uniqueness == "server" and a.type == "string" and not a.multi_valued}
