@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import scimcert
 from scimcert import paths
 from scimcert.harness import catalogue as catalogue_module
 from scimcert.harness import grading, report
@@ -381,13 +382,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     if st.target.report and st.results is not None and st.results.tests:
         outcomes = st.results.outcomes(_catalogue(config))
-        report.write(Path(st.target.report), report.document(outcomes, _meta(st)))
+        report.write(Path(st.target.report), report.document(outcomes, _meta(st)),
+                     secrets=st.target.secrets())
 
 
 def _meta(st: State) -> dict[str, Any]:
     target = st.target
     return {
         "target": "in-process reference bridge" if target.url is None else mask_url(target.url),
+        "version": scimcert.__version__,
         "seed": target.seed,
         "run_id": target.run_id,
         "strict": target.strict,

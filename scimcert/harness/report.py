@@ -3,7 +3,6 @@ markdown and a self-contained HTML page. RFC conformance and IdP compatibility a
 
 from __future__ import annotations
 
-import html
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,8 +11,9 @@ from typing import Any
 
 from scimcert.harness.catalogue import Catalogue, Requirement
 from scimcert.harness.grading import SEVERITY, Grade, combine, outcome_grade
+from scimcert.harness.page import SECTIONS, page
 
-SECTIONS = (("rfc", "RFC conformance"), ("idp", "IdP compatibility"))
+CHECK_FAILURE = "scimcert.harness.checks.CheckFailure"
 
 
 @dataclass
@@ -44,6 +44,17 @@ def requirement_ids(user_properties: Any) -> tuple[str, ...]:
     return tuple(value for name, value in user_properties if name == "requirement")
 
 
+def failure_reason(report: Any) -> str:
+    """The first lines of a failure's message: the check's expected vs actual (CheckFailure
+    messages are already redacted), without the exchange and curl that follow."""
+    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+    message = str(getattr(crash, "message", "") or "").removeprefix(f"{CHECK_FAILURE}: ")
+    lines = [line for line in message.splitlines() if line.strip()]
+    if "exchange:" in lines:
+        lines = lines[:lines.index("exchange:")]
+    return "\n".join(lines[:8])[:800]
+
+
 def skip_reason(longrepr: Any) -> str | None:
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
         return str(longrepr[2]).removeprefix("Skipped: ")
@@ -70,7 +81,7 @@ class Results:
             wasxfail = getattr(report, "wasxfail", None)
             reason_text = skip_reason(report.longrepr) if report.skipped else None
             grade = outcome_grade(report.outcome, wasxfail, reason_text)
-            reason = wasxfail or reason_text or ""
+            reason = wasxfail or reason_text or (failure_reason(report) if report.failed else "")
         if test.grade is None or SEVERITY.index(grade) < SEVERITY.index(test.grade):
             test.grade, test.reason = grade, reason
 
@@ -153,47 +164,12 @@ def _totals(totals: dict[str, int]) -> str:
     return ", ".join(f"{n} {grade}" for grade, n in sorted(totals.items())) or "no requirements"
 
 
-STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
-table{border-collapse:collapse;width:100%;margin-bottom:2rem}
-th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3}code{font-size:.9em}
-.met{background:#e6f4e6}.failed,.error{background:#fbe3e3}.deviation{background:#fff4d6}
-.not-applicable,.skipped,.untested{background:#f0f0f0;color:#555}
-"""
+def write(folder: Path, doc: dict[str, Any], secrets: tuple[str, ...] = ()) -> list[Path]:
+    """Write conformance.json, conformance.md and conformance.html into `folder`.
 
-
-def page(doc: dict[str, Any]) -> str:
-    """A self-contained HTML page of the report (inline style, no scripts, no links to fetch)."""
-    run = doc["run"]
-    esc = html.escape
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             "<title>SCIM conformance report</title>", f"<style>{STYLE}</style></head><body>",
-             "<h1>SCIM conformance report</h1>",
-             f"<p>Target: {esc(str(run['target']))} · seed {esc(str(run['seed']))} · "
-             f"run id {esc(str(run['run_id']))} · strict {esc(str(run['strict']))} · "
-             f"{esc(str(run['finished']))}</p>"]
-    for key, title in SECTIONS:
-        section = doc[key]
-        parts += [f"<h2>{esc(title)}</h2>", f"<p>{esc(_totals(section['totals']))}</p>",
-                  "<table><thead><tr><th>requirement</th><th>level</th><th>section</th>"
-                  "<th>tests</th><th>outcome</th></tr></thead><tbody>"]
-        for req in section["requirements"]:
-            css = req["outcome"].replace(" ", "-")
-            tests = "<br>".join(f"<code>{esc(t['nodeid'])}</code> {esc(t['outcome'])}"
-                                + (f" — {esc(t['reason'])}" if t["reason"] else "")
-                                for t in req["tests"]) or "—"
-            parts.append(
-                f'<tr class="{css}"><td><code>{esc(req["id"])}</code><br>{esc(req["summary"])}'
-                f'</td><td>{esc(req["level"])}</td><td>{esc(req["section"])}</td>'
-                f'<td>{tests}</td><td>{esc(req["outcome"])}</td></tr>')
-        parts.append("</tbody></table>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-def write(folder: Path, doc: dict[str, Any]) -> list[Path]:
-    """Write conformance.json, conformance.md and conformance.html into `folder`."""
+    Every secret is masked in every file: failure reasons quote the target's answers, and a
+    target may echo what it was sent.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     files = {
         "conformance.json": json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
@@ -202,6 +178,8 @@ def write(folder: Path, doc: dict[str, Any]) -> list[Path]:
     }
     written = []
     for name, text in files.items():
+        for secret in secrets:
+            text = text.replace(secret, "***")
         path = folder / name
         path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -319,7 +319,11 @@ def test_report_has_rfc_and_idp_sections_and_no_token(suite: pytest.Pytester) ->
     assert [(r["id"], r["outcome"]) for r in doc["idp"]["requirements"]] == [
         ("entra/provisioning/demo-entra", "failed")]
     page = (out / "conformance.html").read_text()
-    assert "<h2>RFC conformance</h2>" in page and "<h2>IdP compatibility</h2>" in page
+    assert '<h2 id="rfc">RFC conformance</h2>' in page
+    assert '<h2 id="idp">IdP compatibility</h2>' in page
+    attention = page[page.index("<h2>Needs attention</h2>"):page.index("<h2>By area</h2>")]
+    assert "entra/provisioning/demo-entra" in attention and "entra thing" in attention
+    assert "rfc7644/3.3/demo-should" in attention and "rfc7644/3.3/demo-must" not in attention
     assert 'name="requirement" value="rfc7644/3.3/demo-must"' in (out / "junit.xml").read_text()
     attachments = [p.read_text() for p in (out / "allure").glob("*-attachment.txt")]
     assert any('Bearer $SCIM_TOKEN' in text for text in attachments)

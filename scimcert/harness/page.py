@@ -1,0 +1,179 @@
+"""The conformance report as one self-contained HTML page: inline style, no scripts, no fetches.
+
+Read top-down the way a vendor or an admin asks: the verdict, what needs attention and why,
+how each area fared, then every requirement with its tests (folded) — RFC conformance and
+IdP compatibility apart, as everywhere in scimcert.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from html import escape
+from typing import Any
+
+SECTIONS = (("rfc", "RFC conformance"), ("idp", "IdP compatibility"))
+ATTENTION = ("failed", "error", "deviation")
+# Summary columns: (heading, outcome, which levels count); None counts every level.
+COLUMNS = (
+    ("MUST met", "met", {"MUST"}), ("MUST failed", "failed", {"MUST"}),
+    ("SHOULD/MAY met", "met", {"SHOULD", "MAY"}), ("deviations", "deviation", None),
+    ("IdP met", "met", {"entra", "okta", "1password"}),
+    ("IdP failed", "failed", {"entra", "okta", "1password"}),
+    ("SHOULD/MAY failed (strict)", "failed", {"SHOULD", "MAY"}),
+    ("errors", "error", None), ("not applicable", "not applicable", None),
+    ("skipped", "skipped", None), ("untested", "untested", None),
+)
+
+STYLE = """
+*{box-sizing:border-box}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2430;
+     background:#f6f7f9}
+main{max-width:1200px;margin:0 auto;padding:2rem 1.5rem 4rem}
+h1{margin:0 0 .25rem;font-size:1.7rem}h2{margin:2.2rem 0 .6rem}h3{margin:1.6rem 0 .4rem}
+.run{color:#566;margin:0 0 1.2rem}.run b{color:#1d2430;font-weight:600}
+.verdicts{display:flex;gap:1rem;flex-wrap:wrap}
+.verdict{flex:1 1 320px;background:#fff;border:1px solid #dde1e6;border-left:6px solid;
+         border-radius:6px;padding:.8rem 1rem}
+.verdict.ok{border-left-color:#2e8540}.verdict.bad{border-left-color:#c62828}
+.verdict.soft{border-left-color:#e0a800}
+.verdict strong{display:block;font-size:1.15rem}
+table{border-collapse:collapse;width:100%;background:#fff;table-layout:fixed}
+th,td{border:1px solid #dde1e6;padding:.35rem .55rem;text-align:left;vertical-align:top;
+      overflow-wrap:anywhere}
+th{background:#eef0f3;font-weight:600}
+td.n,th.n{text-align:right;width:6.8rem}th.n{font-size:.8rem}
+code{font:12.5px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.badge{display:inline-block;padding:.05rem .45rem;border-radius:9px;font-size:.8rem;
+       font-weight:600;white-space:nowrap}
+.met{background:#e3f2e5;color:#1e6b30}.failed,.error{background:#fbe0e0;color:#9b1c1c}
+.deviation{background:#fff1c7;color:#7a5b00}
+.not-applicable,.skipped,.untested{background:#eceef1;color:#56606b}
+td.zero{color:#b7bec6}
+details summary{cursor:pointer;color:#2d5b9a}
+ul.tests{margin:.3rem 0 0;padding-left:1.1rem}ul.tests li{margin:.15rem 0}
+.why{color:#6b3b00;font-size:.85rem;white-space:pre-wrap}
+.attention li{margin:.5rem 0}
+col.outcome{width:8rem}col.level{width:5.5rem}col.section{width:9.5rem}col.req{width:34%}
+footer{margin-top:3rem;color:#6b7580;font-size:.85rem}
+"""
+
+
+def page(doc: dict[str, Any]) -> str:
+    """The whole report document (report.document) as an HTML page."""
+    run = doc["run"]
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>SCIM conformance report</title>", f"<style>{STYLE}</style></head><body><main>",
+        "<h1>SCIM conformance report</h1>", _run_line(run),
+        '<div class="verdicts">', *(_verdict(doc[k]["requirements"], t) for k, t in SECTIONS),
+        "</div>", _attention(doc), _areas(doc),
+    ]
+    for key, title in SECTIONS:
+        parts += [f'<h2 id="{key}">{escape(title)}</h2>', *_by_area(doc[key]["requirements"])]
+    parts += [f"<footer>scimcert {escape(str(run.get('version', '')))} · levels: MUST fails, "
+              "SHOULD/MAY not met is a deviation (fails only with --strict), entra/okta/"
+              "1password are observed IdP behaviour; a feature the target does not advertise "
+              "is not applicable.</footer>", "</main></body></html>"]
+    return "\n".join(parts)
+
+
+def _run_line(run: dict[str, Any]) -> str:
+    items = [("target", run.get("target")), ("writes", "allowed" if run.get("allow_writes")
+                                             else "read-only"),
+             ("strict", "on" if run.get("strict") else "off"), ("seed", run.get("seed")),
+             ("run id", run.get("run_id")), ("finished", run.get("finished"))]
+    text = " · ".join(f"{name} <b>{escape(str(value))}</b>" for name, value in items)
+    return f'<p class="run">{text}</p>'
+
+
+def _verdict(requirements: list[dict[str, Any]], title: str) -> str:
+    counts = Counter(r["outcome"] for r in requirements)
+    tested = sum(n for outcome, n in counts.items()
+                 if outcome not in ("not applicable", "skipped", "untested"))
+    bad = counts["failed"] + counts["error"]
+    css = "bad" if bad else "soft" if counts["deviation"] else "ok"
+    headline = (f"{bad} of {tested} not met" if bad else
+                f"all {tested} met" + (f", {counts['deviation']} deviations"
+                                       if counts["deviation"] else ""))
+    rest = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "nothing run"
+    return (f'<div class="verdict {css}"><span>{escape(title)}</span>'
+            f"<strong>{escape(headline)}</strong><span>{escape(rest)}</span></div>")
+
+
+def _attention(doc: dict[str, Any]) -> str:
+    items = [r for key, _ in SECTIONS for r in doc[key]["requirements"]
+             if r["outcome"] in ATTENTION]
+    if not items:
+        return "<h2>Needs attention</h2><p>Nothing failed and nothing deviated.</p>"
+    rows = []
+    for req in sorted(items, key=lambda r: ATTENTION.index(r["outcome"])):
+        tests = [t for t in req["tests"] if t["outcome"] in ATTENTION]
+        rows.append(f"<li>{_badge(req['outcome'])} <code>{escape(req['id'])}</code> "
+                    f"({escape(req['level'])}) {escape(req['summary'])}{_test_list(tests)}</li>")
+    return f'<h2>Needs attention</h2><ul class="attention">{"".join(rows)}</ul>'
+
+
+def _areas(doc: dict[str, Any]) -> str:
+    requirements = [r for key, _ in SECTIONS for r in doc[key]["requirements"]]
+    areas = list(dict.fromkeys(r["area"] for r in requirements))
+    # The met/failed columns always show, so a zero failure count is stated; the rest only
+    # when something landed there.
+    shown = [c for i, c in enumerate(COLUMNS) if i < 6 or _count(requirements, c)]
+    head = "".join(f'<th class="n">{escape(name)}</th>' for name, _, _ in shown)
+    rows = []
+    for area in areas:
+        mine = [r for r in requirements if r["area"] == area]
+        cells = "".join(_cell(_count(mine, column)) for column in shown)
+        rows.append(f'<tr><td><a href="#area-{escape(area)}">{escape(area)}</a></td>{cells}</tr>')
+    return ("<h2>By area</h2><table><thead><tr><th>area</th>" + head + "</tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def _count(requirements: list[dict[str, Any]], column: tuple[str, str, set[str] | None]) -> int:
+    _, outcome, levels = column
+    return sum(1 for r in requirements
+               if r["outcome"] == outcome and (levels is None or r["level"] in levels))
+
+
+def _cell(n: int) -> str:
+    return f'<td class="n{" zero" if not n else ""}">{n}</td>'
+
+
+def _by_area(requirements: list[dict[str, Any]]) -> list[str]:
+    parts = []
+    for area in dict.fromkeys(r["area"] for r in requirements):
+        rows = "".join(_row(r) for r in requirements if r["area"] == area)
+        parts.append(
+            f'<h3 id="area-{escape(area)}">{escape(area)}</h3><table>'
+            '<colgroup><col class="outcome"><col class="req"><col class="level">'
+            '<col class="section"><col></colgroup><thead><tr><th>outcome</th><th>requirement'
+            "</th><th>level</th><th>section</th><th>tests</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+    return parts
+
+
+def _row(req: dict[str, Any]) -> str:
+    section = escape(req["section"])
+    if req.get("source"):
+        section = f'<a href="{escape(req["source"])}">{section}</a>'
+    tests = req["tests"]
+    folded = (f"<details{' open' if req['outcome'] in ATTENTION else ''}><summary>"
+              f"{len(tests)} test{'s' if len(tests) != 1 else ''}</summary>"
+              f"{_test_list(tests)}</details>") if tests else "—"
+    return (f"<tr><td>{_badge(req['outcome'])}</td><td><code>{escape(req['id'])}</code><br>"
+            f"{escape(req['summary'])}</td><td>{escape(req['level'])}</td><td>{section}</td>"
+            f"<td>{folded}</td></tr>")
+
+
+def _test_list(tests: list[dict[str, Any]]) -> str:
+    items = []
+    for test in tests:
+        why = f'<div class="why">{escape(test["reason"])}</div>' if test.get("reason") else ""
+        items.append(f"<li>{_badge(test['outcome'])} <code>{escape(test['nodeid'])}</code>"
+                     f"{why}</li>")
+    return f'<ul class="tests">{"".join(items)}</ul>'
+
+
+def _badge(outcome: str) -> str:
+    return f'<span class="badge {outcome.replace(" ", "-")}">{escape(outcome)}</span>'
