@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from email.utils import format_datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,9 +26,21 @@ from scimcert.bridge import bulk as bulk_module
 from scimcert.bridge.app import create_app
 from scimcert.bridge.service import Query, Service
 from scimcert.bridge.store import Resource
-from scimcert.scim.errors import INVALID_SYNTAX, ScimError, bad_request, not_found
-from scimcert.scim.filter.ast import And, Compare, Node, Not, Or, ValuePath
-from scimcert.scim.schema import USER_URN
+from scimcert.scim.errors import (
+    INVALID_FILTER,
+    INVALID_PATH,
+    INVALID_SYNTAX,
+    INVALID_VALUE,
+    MUTABILITY,
+    UNIQUENESS,
+    ScimError,
+    bad_request,
+    not_found,
+)
+from scimcert.scim.filter import parse, to_string
+from scimcert.scim.filter.ast import And, Compare, Node, Not, Or, Present, ValuePath
+from scimcert.scim.schema import ENTERPRISE_URN, USER_URN, AttrPath, ResourceType
+from scimcert.scim.sorting import sort_resources
 
 Factory = Callable[..., ASGIApp]
 Headers = list[tuple[bytes, bytes]]
@@ -487,6 +502,906 @@ class DescendingIgnored(Service):
         return "ascending"
 
 
+# Shared shapes of the defects below --------------------------------------------------------------
+
+
+class _EditedPatch(Service):
+    """Rewrites or drops each PATCH operation (`edit`) before the reference applies the rest."""
+
+    def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
+        ops = _operations(message)
+        current = self.view(rtype, self.get(rtype, rid), None)
+        kept = [e for op in ops for e in _as_list(self.edit(rtype, op, current))]
+        if ops and not kept:
+            return self.get(rtype, rid)
+        return super().patch(rtype, rid, _with_operations(message, kept) if ops else message,
+                             if_match)
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        """The operation to apply instead of `op`: one, a list of several, or None."""
+        return op
+
+    def attribute(self, rtype: str, path: str) -> Any:
+        """The attribute a plain (filter-less) PATCH path names, or None."""
+        if "[" in path or not path:
+            return None
+        return self.registry.attribute(self.resource_type(rtype), AttrPath.parse(path))
+
+
+class _RewrittenFilter(Service):
+    """Rewrites each comparison of a filter (`leaf`) before the reference validates it."""
+
+    def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
+        if text is None:
+            return super().filters(rtypes, text)
+        rt = self.resource_type(rtypes[0])
+        node = _map_leaves(parse(text), lambda leaf: self.leaf(leaf, rt))
+        return super().filters(rtypes, to_string(node))
+
+    def leaf(self, node: Node, rt: ResourceType) -> Node:
+        return node
+
+
+def _as_list(edited: Any) -> list[Any]:
+    if edited is None:
+        return []
+    return edited if isinstance(edited, list) else [edited]
+
+
+def _map_leaves(node: Node, change: Callable[[Node], Node]) -> Node:
+    if isinstance(node, And | Or):
+        return type(node)(_map_leaves(node.left, change), _map_leaves(node.right, change))
+    if isinstance(node, Not):
+        return Not(_map_leaves(node.inner, change))
+    return change(node)
+
+
+def _never(path: AttrPath) -> Node:
+    return And(Present(path), Not(Present(path)))
+
+
+def _path(op: Any) -> str:
+    return str(_folded(op).get("path") or "")
+
+
+def _value(op: Any) -> Any:
+    return _folded(op).get("value")
+
+
+# Users, more -----------------------------------------------------------------------------------
+
+
+class ActiveAsString(Service):
+    """Writes `active` as the string "True"/"False", as .NET's bool.ToString() does."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        if isinstance(out.get("active"), bool):
+            out["active"] = str(out["active"])
+        return out
+
+
+class MetaDatesAsHttpDates(Service):
+    """Writes meta.created and meta.lastModified as HTTP dates, not xsd:dateTime."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        meta = dict(out.get("meta") or {})
+        for name in ("created", "lastModified"):
+            if name in meta:
+                meta[name] = format_datetime(datetime.fromisoformat(meta[name]), usegmt=True)
+        return {**out, "meta": meta} if meta else out
+
+
+class CreatedAsDate(Service):
+    """Stores meta.created in a date column, so it loses its time and differs from lastModified."""
+
+    def create(self, rtype: str, body: Any) -> Resource:
+        stored = super().create(rtype, body)
+        dated = {**stored, "meta": {**stored["meta"],
+                                    "created": stored["meta"]["created"][:10] + "T00:00:00Z"}}
+        self.store.table(rtype).put(dated)
+        return dated
+
+
+class ClientIdKept(Service):
+    """Creates the resource under the `id` the client sent, when it sent one."""
+
+    def create(self, rtype: str, body: Any) -> Resource:
+        created = super().create(rtype, body)
+        chosen = body.get("id") if isinstance(body, dict) else None
+        if not isinstance(chosen, str):
+            return created
+        with self.store.lock:
+            table = self.store.table(rtype)
+            table.remove(created["id"])
+            moved = {**created, "id": chosen}
+            table.put(moved)
+        return moved
+
+
+class MetaResourceTypeIsEndpoint(Service):
+    """Writes the endpoint name ("Users") as meta.resourceType instead of the type ("User")."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        if "meta" in out:
+            endpoint = self.resource_type(rtype).endpoint.strip("/")
+            out["meta"] = {**out["meta"], "resourceType": endpoint}
+        return out
+
+
+class NickNameDropped(Service):
+    """Drops nickName, which the 1Password account has no field for, and answers 201 anyway."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        resource = super().prepare(rtype, body, old)
+        resource.pop("nickName", None)
+        return resource
+
+
+class PhoneNumbersNormalised(Service):
+    """Stores phone numbers in E.164 form ("+15550100"), not as the client sent them."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        resource = super().prepare(rtype, body, old)
+        if "phoneNumbers" in resource:
+            resource["phoneNumbers"] = [
+                {**p, "value": re.sub(r"[^0-9+]", "", str(p.get("value", "")))}
+                for p in resource["phoneNumbers"]]
+        return resource
+
+
+class DoubleEncodedText(Service):
+    """Stores text fields double-encoded: the UTF-8 bytes read back as Latin-1."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        resource = super().prepare(rtype, body, old)
+        for name in ("displayName", "nickName", "title"):
+            if isinstance(resource.get(name), str):
+                resource[name] = resource[name].encode("utf-8").decode("latin-1")
+        return resource
+
+
+class SchemasDroppedOnSelection(Service):
+    """Leaves `schemas` out whenever attributes or excludedAttributes is given."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        if attributes or excluded:
+            out.pop("schemas", None)
+        return out
+
+
+class IdExcludable(Service):
+    """Honours excludedAttributes=id although id is returned=always."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        if any(name.strip().lower() == "id" for name in excluded or ()):
+            out.pop("id", None)
+        return out
+
+
+class PasswordOnRequest(PasswordReturned):
+    """Keeps the password and returns it when attributes asks for it (returned=never)."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = Service.project(self, rtype, view, attributes, excluded)
+        if "password" in view and any(a.strip().lower() == "password" for a in attributes or ()):
+            out["password"] = view["password"]
+        return out
+
+
+class ReactivationIgnored(Service):
+    """Keeps a suspended user suspended when active=true arrives."""
+
+    def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
+        if rtype == "User" and old["active"] is False:
+            resource = {**resource, "active": False}
+        return super().update(rtype, old, resource)
+
+
+class DeleteOfMissingSucceeds(Service):
+    """Answers a DELETE of a resource that is already gone with 204, as if idempotent."""
+
+    def delete(self, rtype: str, rid: str, if_match: str | None = None) -> None:
+        if self.store.table(rtype).get(rid) is None:
+            return
+        super().delete(rtype, rid, if_match)
+
+
+class UnknownIdAnswers400(Service):
+    """Answers an id it does not know with 400 invalidValue instead of 404."""
+
+    def get(self, rtype: str, rid: str) -> Resource:
+        found = self.store.table(rtype).get(rid)
+        if found is None:
+            raise bad_request(INVALID_VALUE, f"{rid!r} is not a {rtype} id")
+        return found
+
+
+class PutKeepsStoredValues(Service):
+    """PUT only fills attributes the resource lacks: stored values win over the ones sent."""
+
+    def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
+        stored = {k: v for k, v in self.get(rtype, rid).items() if k not in ("id", "meta")}
+        merged = {**body, **stored} if isinstance(body, dict) else body
+        return super().replace(rtype, rid, merged, if_match)
+
+
+class PutMerges(Service):
+    """PUT merges the body into the stored resource, keeping attributes it omits."""
+
+    def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
+        stored = {k: v for k, v in self.get(rtype, rid).items() if k not in ("id", "meta")}
+        merged = {**stored, **body} if isinstance(body, dict) else body
+        return super().replace(rtype, rid, merged, if_match)
+
+
+class IfMatchAgainstLastModified(Service):
+    """Compares If-Match with meta.lastModified instead of the version: a current ETag gets 412."""
+
+    def check_version(self, resource: Resource, if_match: str | None) -> None:
+        if if_match is not None and if_match.strip('W/"') != resource["meta"]["lastModified"]:
+            raise ScimError(412, f"If-Match {if_match} does not match")
+
+
+class VersionUnquoted(Service):
+    """Writes meta.version bare (3) while the ETag header is W/"3"."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        version = (out.get("meta") or {}).get("version")
+        if isinstance(version, str):
+            out["meta"] = {**out["meta"], "version": version.removeprefix("W/").strip('"')}
+        return out
+
+
+class UniquenessOnUpdateUntyped(Service):
+    """Refuses an update to a taken userName with 409 but no scimType."""
+
+    def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
+        try:
+            return super().update(rtype, old, resource)
+        except ScimError as exc:
+            if exc.scim_type != UNIQUENESS:
+                raise
+            raise ScimError(409, exc.detail) from exc
+
+
+class EmailTypeOtherRefused(Service):
+    """Accepts only "work" and "home" as email types, refusing the canonical "other"."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        resource = super().prepare(rtype, body, old)
+        for email in resource.get("emails", ()):
+            if email.get("type") not in (None, "work", "home"):
+                raise bad_request(INVALID_VALUE, f"email type {email['type']!r} is not supported")
+        return resource
+
+
+# PATCH, more -----------------------------------------------------------------------------------
+
+
+class PatchAnswersOldResource(Service):
+    """Answers PATCH with the resource as it was before the change."""
+
+    def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
+        before = self.get(rtype, rid)
+        super().patch(rtype, rid, message, if_match)
+        return before
+
+
+class AddSimpleIgnored(_EditedPatch):
+    """Applies `add` with a path only to multi-valued attributes; other adds do nothing."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        attr = self.attribute(rtype, _path(op))
+        if _op_name(op) == "add" and attr is not None and not attr.multi_valued:
+            return None
+        return op
+
+
+class AddPathlessIgnored(_EditedPatch):
+    """Ignores `add` operations without a path."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        return None if _op_name(op) == "add" and not _path(op) else op
+
+
+class UrnPathRefused(_EditedPatch):
+    """Answers a URN-qualified PATCH path with 400 invalidPath: only short names are parsed."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        if _op_path(op).startswith("urn:"):
+            raise bad_request(INVALID_PATH, f"cannot parse path {_path(op)!r}")
+        return op
+
+
+class RemoveSetsEmpty(_EditedPatch):
+    """Clears an attribute on `remove` by setting it to "" instead of unassigning it."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        attr = self.attribute(rtype, _path(op))
+        if _op_name(op) == "remove" and attr is not None and not attr.multi_valued \
+                and attr.type == "string" and ":" not in _path(op):
+            return {"op": "replace", "path": _path(op), "value": ""}
+        return op
+
+
+class RemoveFilterDropped(_EditedPatch):
+    """Drops the value filter of a `remove` path, removing every value of the attribute."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        if _op_name(op) == "remove" and "[" in _path(op):
+            return {**op, "path": _path(op).split("[", 1)[0]}
+        return op
+
+
+class ReplaceAbsentIgnored(_EditedPatch):
+    """Applies `replace` only to attributes that already have a value."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        top = _path(op).split(".", 1)[0].lower()
+        present = {name.lower() for name in current}
+        if _op_name(op) == "replace" and top and ":" not in top and "[" not in top \
+                and top not in present:
+            return None
+        return op
+
+
+class ReplaceMultiValuedAppends(_EditedPatch):
+    """Treats `replace` on a multi-valued attribute as `add`: old values stay."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        attr = self.attribute(rtype, _path(op))
+        if _op_name(op) == "replace" and attr is not None and attr.multi_valued:
+            return {**op, "op": "add"}
+        return op
+
+
+class ReplacePathlessIgnored(_EditedPatch):
+    """Ignores `replace` operations without a path."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        return None if _op_name(op) == "replace" and not _path(op) else op
+
+
+class UserNameReplaceIgnored(_EditedPatch):
+    """Ignores `replace` on userName, because 1Password account emails cannot change."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        return None if _op_name(op) == "replace" and _op_path(op) == "username" else op
+
+
+class SubAttributeReplacesParent(_EditedPatch):
+    """Reads `replace` on name.givenName as setting name to {givenName}: other parts are lost."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        path = _path(op)
+        if _op_name(op) == "replace" and "." in path and ":" not in path and "[" not in path:
+            top, sub = path.split(".", 1)
+            return [{"op": "remove", "path": top},
+                    {"op": "add", "path": top, "value": {sub: _value(op)}}]
+        return op
+
+
+class ReplaceValueFilterRefused(_EditedPatch):
+    """Answers `replace` on a value-filter path with 400 invalidPath."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        if _op_name(op) == "replace" and "[" in _path(op):
+            raise bad_request(INVALID_PATH, "value filters in PATCH paths are not supported")
+        return op
+
+
+class PathlessIdRefused(_EditedPatch):
+    """Refuses a path-less replace whose value carries the readOnly id, as Okta sends it."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        value = _value(op)
+        if not _path(op) and isinstance(value, dict) and "id" in _folded(value):
+            raise bad_request(MUTABILITY, "id is readOnly")
+        return op
+
+
+class PathlessPathKeysIgnored(_EditedPatch):
+    """Ignores keys of a path-less value that are attribute paths (name.givenName, URNs)."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        value = _value(op)
+        if _path(op) or not isinstance(value, dict):
+            return op
+        kept = {k: v for k, v in value.items() if "." not in k and ":" not in k}
+        return {**op, "value": kept} if kept else None
+
+
+class RemoveWithoutPathIgnored(_EditedPatch):
+    """Answers `remove` without a path with 200 and changes nothing, instead of noTarget."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        return None if _op_name(op) == "remove" and not _path(op) else op
+
+
+class ReadOnlyPatchIgnored(_EditedPatch):
+    """Skips PATCH operations on readOnly attributes and answers 200."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        attr = self.attribute(rtype, _path(op))
+        return None if attr is not None and attr.mutability == "readOnly" else op
+
+
+class FirstMemberOnly(_EditedPatch):
+    """Adds only the first member of an `add` whose value lists several."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        value = _value(op)
+        if _op_name(op) == "add" and _op_path(op) == "members" and isinstance(value, list):
+            return {**op, "value": value[:1]}
+        return op
+
+
+# Groups, more ----------------------------------------------------------------------------------
+
+
+class UserGroupsOmitted(Service):
+    """Never fills a user's `groups` attribute."""
+
+    def view(self, rtype: str, resource: Resource, base: str | None,
+             *, members: bool = True) -> Resource:
+        out = super().view(rtype, resource, base, members=members)
+        if rtype == "User":
+            out.pop("groups", None)
+        return out
+
+
+class EmptyMembersRefused(Service):
+    """Refuses a group create with `members: []` as an invalid value."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        if rtype == "Group" and isinstance(body, dict) and body.get("members") == []:
+            raise bad_request(INVALID_VALUE, "members must not be empty")
+        return super().prepare(rtype, body, old)
+
+
+class UnknownSchemaRefused(Service):
+    """Refuses a body whose `schemas` names a URN it does not know (Entra's ADSCIM group URI)."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        schemas = body.get("schemas") if isinstance(body, dict) else None
+        unknown = [s for s in schemas or () if self.registry.schema(str(s)) is None]
+        if unknown:
+            raise bad_request(INVALID_VALUE, f"unknown schemas {unknown}")
+        return super().prepare(rtype, body, old)
+
+
+class GroupListingRefused(Service):
+    """Answers GET /Groups without a filter with 501: it only looks groups up."""
+
+    def list(self, rtype: str, query: Query, base: str) -> dict[str, Any]:
+        if rtype == "Group" and query.filter is None:
+            raise ScimError(501, "listing groups needs a filter")
+        return super().list(rtype, query, base)
+
+
+# Filters, more ---------------------------------------------------------------------------------
+
+
+class ExternalIdCaseInsensitive(Service):
+    """Compares externalId without regard to case although it is caseExact."""
+
+    def evaluate(self, node: Node, view: Resource, rt: Any, lenient: bool) -> bool:
+        folded = _map_leaves(node, _fold_external_id)
+        if isinstance(view.get("externalId"), str):
+            view = {**view, "externalId": view["externalId"].casefold()}
+        return super().evaluate(folded, view, rt, lenient)
+
+    def indexed_ids(self, table: Any, rt: ResourceType, node: Node | None) -> list[str] | None:
+        # The index is case-exact, so this bridge scans instead.
+        return None
+
+
+def _fold_external_id(node: Node) -> Node:
+    if isinstance(node, Compare) and node.path.attr.lower() == "externalid" \
+            and isinstance(node.value, str):
+        return Compare(node.path, node.op, node.value.casefold())
+    return node
+
+
+class FilterUnimplemented(Service):
+    """Advertises filter but answers every filtered query with 501."""
+
+    def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
+        if text is not None:
+            raise ScimError(501, "filtering is not implemented")
+        return super().filters(rtypes, text)
+
+
+class StartsWithAsContains(_RewrittenFilter):
+    """Evaluates `sw` like `co` (a LIKE '%x%' query)."""
+
+    def leaf(self, node: Node, rt: ResourceType) -> Node:
+        if isinstance(node, Compare) and node.op == "sw":
+            return Compare(node.path, "co", node.value)
+        return node
+
+
+class BooleanOrdering(_RewrittenFilter):
+    """Orders booleans false < true instead of refusing gt/ge/lt/le on them."""
+
+    def leaf(self, node: Node, rt: ResourceType) -> Node:
+        if not (isinstance(node, Compare) and isinstance(node.value, bool)
+                and node.op in ("gt", "ge", "lt", "le")):
+            return node
+        above = node.op in ("gt", "ge")
+        if node.op in ("ge", "le") and node.value is (not above):
+            return Present(node.path)
+        if node.op in ("gt", "lt") and node.value is above:
+            return _never(node.path)
+        return Compare(node.path, "eq", above)
+
+
+class CaseSensitiveAttributeNames(_RewrittenFilter):
+    """Refuses attribute names in a filter unless written in their schema's case."""
+
+    def leaf(self, node: Node, rt: ResourceType) -> Node:
+        path = getattr(node, "path", None)
+        attr = self.registry.attribute(rt, path) if path is not None else None
+        parent = self.registry.attribute(rt, AttrPath(path.attr, None, path.urn)) \
+            if attr is not None else None
+        urns = set(rt.schema_urns) | {None}
+        if attr is not None and (parent.name != path.attr or path.urn not in urns
+                                 or (path.sub is not None and attr.name != path.sub)):
+            raise bad_request(INVALID_FILTER, f"unknown attribute {path}")
+        return node
+
+
+class ComplexWithoutSubAttributeMatchesNothing(_RewrittenFilter):
+    """Compares only simple attributes: a filter on a complex attribute itself matches nothing."""
+
+    def leaf(self, node: Node, rt: ResourceType) -> Node:
+        path = getattr(node, "path", None)
+        attr = self.registry.attribute(rt, path) \
+            if isinstance(node, Compare | Present) else None
+        if attr is not None and attr.type == "complex" and path.sub is None:
+            return _never(path)
+        return node
+
+
+class UrnQualifiedMatchesNothing(_RewrittenFilter):
+    """Looks a URN-qualified filter attribute up by its full text, so it never matches."""
+
+    def leaf(self, node: Node, rt: ResourceType) -> Node:
+        path = getattr(node, "path", None)
+        if isinstance(node, Compare | Present) and path.urn:
+            return _never(path)
+        return node
+
+
+class ValuePathFlattened(_RewrittenFilter):
+    """Evaluates emails[type eq "home" and primary eq true] across different emails."""
+
+    def leaf(self, node: Node, rt: ResourceType) -> Node:
+        if isinstance(node, ValuePath):
+            outer = node.path
+            return _map_leaves(node.filter, lambda inner: type(inner)(
+                AttrPath(outer.attr, inner.path.attr, outer.urn), *_rest(inner)))
+        return node
+
+
+def _rest(node: Node) -> tuple[Any, ...]:
+    return (node.op, node.value) if isinstance(node, Compare) else ()
+
+
+class FirstValueOnly(Service):
+    """Compares a multi-valued attribute's first value only."""
+
+    def evaluate(self, node: Node, view: Resource, rt: Any, lenient: bool) -> bool:
+        first = {k: v[:1] if isinstance(v, list) and v and isinstance(v[0], dict) else v
+                 for k, v in view.items()}
+        return super().evaluate(node, first, rt, lenient)
+
+
+class NoPrecedence(Service):
+    """Evaluates `and` and `or` left to right, without `and` binding tighter."""
+
+    def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
+        node, lenient = super().filters(rtypes, text)
+        return (_left_to_right(node) if node is not None else None), lenient
+
+
+def _left_to_right(node: Node) -> Node:
+    if isinstance(node, Or) and isinstance(node.right, And):
+        inner = node.right
+        return And(_left_to_right(Or(node.left, inner.left)), _left_to_right(inner.right))
+    if isinstance(node, And | Or):
+        return type(node)(_left_to_right(node.left), _left_to_right(node.right))
+    if isinstance(node, Not):
+        return Not(_left_to_right(node.inner))
+    return node
+
+
+class UnparsableFilterIgnored(Service):
+    """Ignores a filter it cannot parse and lists every resource."""
+
+    def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
+        try:
+            return super().filters(rtypes, text)
+        except ScimError as exc:
+            if exc.scim_type != INVALID_FILTER:
+                raise
+            return None, set()
+
+
+class FilterErrorUntyped(Service):
+    """Refuses a malformed filter with 400 but no scimType."""
+
+    def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
+        try:
+            return super().filters(rtypes, text)
+        except ScimError as exc:
+            raise ScimError(exc.status, exc.detail) from exc
+
+
+class ValuePathSubAttributeRefused(Service):
+    """Refuses a sub-attribute after a value filter (emails[type eq "work"].value)."""
+
+    def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
+        if text is not None and re.search(r"\]\.\w", text):
+            raise bad_request(INVALID_FILTER, "no sub-attribute may follow a value filter")
+        return super().filters(rtypes, text)
+
+
+# Paging, attributes, search, more --------------------------------------------------------------
+
+
+class CountZeroIsDefault(Service):
+    """Reads count=0 as "not given" and returns a default-sized page."""
+
+    def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
+        if str(query.count).strip() == "0":
+            query = dataclasses.replace(query, count=None)
+        return super().search(rtypes, query, base)
+
+
+class NegativeCountUnlimited(Service):
+    """Reads a negative count as "no limit"."""
+
+    def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
+        if str(query.count).strip().startswith("-"):
+            query = dataclasses.replace(query, count=None)
+        return super().search(rtypes, query, base)
+
+
+class StartIndexBelowOneRefused(Service):
+    """Refuses a startIndex below 1 with 400 instead of reading it as 1."""
+
+    def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
+        sent = str(query.start_index).strip()
+        if query.start_index is not None and sent.lstrip("-").isdigit() and int(sent) < 1:
+            raise bad_request(INVALID_VALUE, "startIndex must be 1 or more")
+        return super().search(rtypes, query, base)
+
+
+class AttributesAddToDefaults(Service):
+    """Reads `attributes` as extra attributes: every default attribute is still returned."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        return super().project(rtype, view, None, excluded)
+
+
+class AttributesTopLevelOnly(Service):
+    """Cuts `attributes` to top-level names: name.familyName returns the whole name."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        tops = None
+        if attributes:
+            paths = [AttrPath.parse(a.strip()) for a in attributes]
+            tops = [str(AttrPath(p.attr, None, p.urn)) for p in paths]
+        return super().project(rtype, view, tops, excluded)
+
+
+class SearchIgnoresAttributes(Service):
+    """Ignores `attributes` in a POST .search SearchRequest (GET honours it)."""
+
+    def list(self, rtype: str, query: Query, base: str) -> dict[str, Any]:
+        return Service.search(self, [rtype], query, base)
+
+    def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
+        return super().search(rtypes, dataclasses.replace(query, attributes=None), base)
+
+
+# Sorting, more ---------------------------------------------------------------------------------
+
+
+class DescendingByDefault(Service):
+    """Sorts descending when sortOrder is not given."""
+
+    def sort_order(self, text: str | None) -> str:
+        return "descending" if text is None else super().sort_order(text)
+
+
+class SortBySubAttributeRefused(Service):
+    """Refuses a sortBy naming a sub-attribute (name.familyName) with 400."""
+
+    def check_sort_by(self, rtypes: Sequence[str], sort_by: str) -> None:
+        if "." in sort_by.rsplit(":", 1)[-1]:
+            raise bad_request(INVALID_VALUE, "sortBy must name a top-level attribute")
+        super().check_sort_by(rtypes, sort_by)
+
+
+class OrdinalSort(Service):
+    """Sorts strings by code point (a binary collation), whatever their caseExact."""
+
+    def sorted(self, matched: list[tuple[str, Resource]], sort_by: str,
+               order: str) -> list[tuple[str, Resource]]:
+        def key(pair: tuple[str, Resource]) -> tuple[bool, str]:
+            value = _sort_value(pair[1], sort_by)
+            return value is None, "" if value is None else str(value)
+
+        return sorted(matched, key=key, reverse=order == "descending")
+
+
+def _sort_value(resource: Resource, sort_by: str) -> Any:
+    """The value at a sortBy path (URN prefix ignored), or None."""
+    value: Any = resource
+    for step in sort_by.rsplit(":", 1)[-1].split("."):
+        value = _folded(value).get(step.lower()) if isinstance(value, dict) else None
+    return value
+
+
+class MissingValuesFirst(Service):
+    """Sorts resources without the sortBy value first when ascending, last when descending."""
+
+    def sorted(self, matched: list[tuple[str, Resource]], sort_by: str,
+               order: str) -> list[tuple[str, Resource]]:
+        ordered = super().sorted(matched, sort_by, order)
+        missing = [pair for pair in ordered if _sort_value(pair[1], sort_by) is None]
+        present = [pair for pair in ordered if _sort_value(pair[1], sort_by) is not None]
+        return missing + present if order == "ascending" else present + missing
+
+
+class SortAfterPaging(Service):
+    """Takes the page in insertion order first, then sorts only that page."""
+
+    def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
+        if not query.sort_by:
+            return super().search(rtypes, query, base)
+        answer = super().search(rtypes, dataclasses.replace(query, sort_by=None), base)
+        ordered = sort_resources(answer["Resources"], self.registry,
+                                 self.resource_type(rtypes[0]), query.sort_by,
+                                 self.sort_order(query.sort_order))
+        return {**answer, "Resources": ordered}
+
+
+# Bulk, more ------------------------------------------------------------------------------------
+
+
+class BulkStopsAtFirstError(Service):
+    """Stops a BulkRequest at its first failed operation, as if failOnErrors were 1."""
+
+    def bulk(self, request: Any, base: str) -> dict[str, Any]:
+        if isinstance(request, dict) and "failOnErrors" not in request:
+            request = {**request, "failOnErrors": 1}
+        return super().bulk(request, base)
+
+
+class FailOnErrorsIgnored(Service):
+    """Ignores failOnErrors: every operation is attempted."""
+
+    def bulk(self, request: Any, base: str) -> dict[str, Any]:
+        if isinstance(request, dict):
+            request = {k: v for k, v in request.items() if k != "failOnErrors"}
+        return super().bulk(request, base)
+
+
+class BulkLocationMissing(Service):
+    """Leaves location out of the results of a BulkResponse."""
+
+    def bulk(self, request: Any, base: str) -> dict[str, Any]:
+        answer = super().bulk(request, base)
+        results = [{k: v for k, v in r.items() if k != "location"} for r in answer["Operations"]]
+        return {**answer, "Operations": results}
+
+
+class BulkResponseWrongUrn(Service):
+    """Names the BulkRequest URN in the schemas of its BulkResponse."""
+
+    def bulk(self, request: Any, base: str) -> dict[str, Any]:
+        answer = super().bulk(request, base)
+        return {**answer, "schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]}
+
+
+class PayloadLimitUnderstated(Service):
+    """Advertises a maxPayloadSize 16 times smaller than the limit it enforces."""
+
+    def service_provider_config(self, base: str) -> dict[str, Any]:
+        config = super().service_provider_config(base)
+        bulk = {**config["bulk"], "maxPayloadSize": self.settings.max_payload // 16}
+        return {**config, "bulk": bulk}
+
+
+# Discovery, more -------------------------------------------------------------------------------
+
+
+class ConfigWithoutSchemas(Service):
+    """Leaves the `schemas` attribute out of /ServiceProviderConfig."""
+
+    def service_provider_config(self, base: str) -> dict[str, Any]:
+        config = super().service_provider_config(base)
+        return {k: v for k, v in config.items() if k != "schemas"}
+
+
+class ResourceTypesBareArray(Service):
+    """Answers GET /ResourceTypes with a bare JSON array instead of a ListResponse."""
+
+    def resource_types(self, base: str) -> Any:
+        return super().resource_types(base)["Resources"]
+
+
+class SchemasWithoutTotal(Service):
+    """Answers GET /Schemas with a ListResponse that has no totalResults."""
+
+    def schemas(self, base: str) -> dict[str, Any]:
+        listing = super().schemas(base)
+        return {k: v for k, v in listing.items() if k != "totalResults"}
+
+
+class ResourceTypesWithoutSchemas(Service):
+    """Leaves `schemas` out of each ResourceType."""
+
+    def resource_types(self, base: str) -> dict[str, Any]:
+        listing = super().resource_types(base)
+        kept = [{k: v for k, v in rt.items() if k != "schemas"} for rt in listing["Resources"]]
+        return {**listing, "Resources": kept}
+
+
+class ExtensionSchemaStub(Service):
+    """Lists the enterprise extension schema without its attribute definitions."""
+
+    def schemas(self, base: str) -> dict[str, Any]:
+        listing = super().schemas(base)
+        served = [{k: v for k, v in s.items() if k != "attributes"} if s["id"] == ENTERPRISE_URN
+                  else s for s in listing["Resources"]]
+        return {**listing, "Resources": served}
+
+
+class SchemaNulls(Service):
+    """Writes unset attribute characteristics as null (canonicalValues: null)."""
+
+    def schemas(self, base: str) -> dict[str, Any]:
+        listing = super().schemas(base)
+        served = [{**s, "attributes": [{"canonicalValues": None, **a} for a in s["attributes"]]}
+                  for s in listing["Resources"]]
+        return {**listing, "Resources": served}
+
+
+class ResourceTypeByIdMissing(Service):
+    """Lists resource types but answers 404 for each one read by id."""
+
+    def resource_type_resource(self, name: str, base: str) -> dict[str, Any]:
+        raise not_found(f"ResourceType {name!r} not found")
+
+
+class UnknownSchemaIdAnswers400(Service):
+    """Answers an unknown schema id with 400 invalidValue instead of 404."""
+
+    def schema_resource(self, urn: str, base: str) -> dict[str, Any]:
+        if self.registry.schema(urn) is None:
+            raise bad_request(INVALID_VALUE, f"{urn!r} is not a schema URN")
+        return super().schema_resource(urn, base)
+
+
 patch_advertised_unimplemented = _serving(PatchAdvertisedUnimplemented)
 schemas_without_user = _serving(SchemasWithoutUser)
 feature_flags_as_strings = _serving(FeatureFlagsAsStrings)
@@ -520,6 +1435,84 @@ password_echoed_by_put = _serving(PasswordEchoedByPut)
 items_per_page_is_count = _serving(ItemsPerPageIsCount)
 version_never_changes = _serving(VersionNeverChanges)
 bulk_limit_not_enforced = _serving(BulkLimitNotEnforced)
+active_as_string = _serving(ActiveAsString)
+meta_dates_as_http_dates = _serving(MetaDatesAsHttpDates)
+created_as_date = _serving(CreatedAsDate)
+client_id_kept = _serving(ClientIdKept)
+meta_resource_type_is_endpoint = _serving(MetaResourceTypeIsEndpoint)
+nick_name_dropped = _serving(NickNameDropped)
+phone_numbers_normalised = _serving(PhoneNumbersNormalised)
+double_encoded_text = _serving(DoubleEncodedText)
+schemas_dropped_on_selection = _serving(SchemasDroppedOnSelection)
+id_excludable = _serving(IdExcludable)
+password_on_request = _serving(PasswordOnRequest)
+reactivation_ignored = _serving(ReactivationIgnored)
+delete_of_missing_succeeds = _serving(DeleteOfMissingSucceeds)
+unknown_id_answers_400 = _serving(UnknownIdAnswers400)
+put_keeps_stored_values = _serving(PutKeepsStoredValues)
+put_merges = _serving(PutMerges)
+if_match_against_last_modified = _serving(IfMatchAgainstLastModified)
+version_unquoted = _serving(VersionUnquoted)
+uniqueness_on_update_untyped = _serving(UniquenessOnUpdateUntyped)
+email_type_other_refused = _serving(EmailTypeOtherRefused)
+patch_answers_old_resource = _serving(PatchAnswersOldResource)
+add_simple_ignored = _serving(AddSimpleIgnored)
+add_pathless_ignored = _serving(AddPathlessIgnored)
+urn_path_refused = _serving(UrnPathRefused)
+remove_sets_empty = _serving(RemoveSetsEmpty)
+remove_filter_dropped = _serving(RemoveFilterDropped)
+replace_absent_ignored = _serving(ReplaceAbsentIgnored)
+replace_multi_valued_appends = _serving(ReplaceMultiValuedAppends)
+replace_pathless_ignored = _serving(ReplacePathlessIgnored)
+user_name_replace_ignored = _serving(UserNameReplaceIgnored)
+sub_attribute_replaces_parent = _serving(SubAttributeReplacesParent)
+replace_value_filter_refused = _serving(ReplaceValueFilterRefused)
+pathless_id_refused = _serving(PathlessIdRefused)
+pathless_path_keys_ignored = _serving(PathlessPathKeysIgnored)
+remove_without_path_ignored = _serving(RemoveWithoutPathIgnored)
+read_only_patch_ignored = _serving(ReadOnlyPatchIgnored)
+first_member_only = _serving(FirstMemberOnly)
+user_groups_omitted = _serving(UserGroupsOmitted)
+empty_members_refused = _serving(EmptyMembersRefused)
+unknown_schema_refused = _serving(UnknownSchemaRefused)
+group_listing_refused = _serving(GroupListingRefused)
+external_id_case_insensitive = _serving(ExternalIdCaseInsensitive)
+filter_unimplemented = _serving(FilterUnimplemented)
+starts_with_as_contains = _serving(StartsWithAsContains)
+boolean_ordering = _serving(BooleanOrdering)
+case_sensitive_attribute_names = _serving(CaseSensitiveAttributeNames)
+complex_without_sub_attribute = _serving(ComplexWithoutSubAttributeMatchesNothing)
+urn_qualified_matches_nothing = _serving(UrnQualifiedMatchesNothing)
+value_path_flattened = _serving(ValuePathFlattened)
+first_value_only = _serving(FirstValueOnly)
+no_precedence = _serving(NoPrecedence)
+unparsable_filter_ignored = _serving(UnparsableFilterIgnored)
+filter_error_untyped = _serving(FilterErrorUntyped)
+value_path_sub_attribute_refused = _serving(ValuePathSubAttributeRefused)
+count_zero_is_default = _serving(CountZeroIsDefault)
+negative_count_unlimited = _serving(NegativeCountUnlimited)
+start_index_below_one_refused = _serving(StartIndexBelowOneRefused)
+attributes_add_to_defaults = _serving(AttributesAddToDefaults)
+attributes_top_level_only = _serving(AttributesTopLevelOnly)
+search_ignores_attributes = _serving(SearchIgnoresAttributes)
+descending_by_default = _serving(DescendingByDefault)
+sort_by_sub_attribute_refused = _serving(SortBySubAttributeRefused)
+ordinal_sort = _serving(OrdinalSort)
+missing_values_first = _serving(MissingValuesFirst)
+sort_after_paging = _serving(SortAfterPaging)
+bulk_stops_at_first_error = _serving(BulkStopsAtFirstError)
+fail_on_errors_ignored = _serving(FailOnErrorsIgnored)
+bulk_location_missing = _serving(BulkLocationMissing)
+bulk_response_wrong_urn = _serving(BulkResponseWrongUrn)
+payload_limit_understated = _serving(PayloadLimitUnderstated)
+config_without_schemas = _serving(ConfigWithoutSchemas)
+resource_types_bare_array = _serving(ResourceTypesBareArray)
+schemas_without_total = _serving(SchemasWithoutTotal)
+resource_types_without_schemas = _serving(ResourceTypesWithoutSchemas)
+extension_schema_stub = _serving(ExtensionSchemaStub)
+schema_nulls = _serving(SchemaNulls)
+resource_type_by_id_missing = _serving(ResourceTypeByIdMissing)
+unknown_schema_id_answers_400 = _serving(UnknownSchemaIdAnswers400)
 
 
 # HTTP-level defects: ASGI wrappers -------------------------------------------------------------
@@ -530,8 +1523,12 @@ class Exchange:
 
     # A plain class, not a dataclass: a file loaded by path (as --scim-app loads this one) may be
     # missing from sys.modules, where @dataclass looks up the module of string annotations.
-    def __init__(self, method: str) -> None:
+    def __init__(self, method: str, path: str = "", query: bytes = b"",
+                 sent: Headers = ()) -> None:
         self.method = method
+        self.path = path
+        self.query = dict(parse_qsl(query.decode("latin-1")))
+        self.sent = dict(sent)
         self.status = 0
         self.headers: Headers = []
         self.body = b""
@@ -581,7 +1578,8 @@ class Rewrite:
         if self.on_answer is None:
             await self.app(scope, receive, send)
             return
-        exchange = Exchange(scope["method"])
+        exchange = Exchange(scope["method"], scope["path"], scope.get("query_string", b""),
+                            scope["headers"])
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -754,3 +1752,174 @@ any_bearer_token = _wrapping(
     on_request=_any_bearer, doc="Accepts any Bearer credential, checking only the scheme.")
 query_token_accepted = _wrapping(
     on_request=_query_token, doc="Accepts the bearer token from the access_token query parameter.")
+
+
+def _if_none_match_any(scope: Scope, tokens: Sequence[str]) -> Scope:
+    """Reads any If-None-Match as "*"."""
+    headers = [(k, b"*" if k == b"if-none-match" else v) for k, v in scope["headers"]]
+    return {**scope, "headers": headers}
+
+
+def _plus_kept(scope: Scope, tokens: Sequence[str]) -> Scope:
+    """Percent-decodes the query string without reading "+" as a space."""
+    return {**scope, "query_string": scope.get("query_string", b"").replace(b"+", b"%2B")}
+
+
+def _discovery_filter_dropped(scope: Scope, tokens: Sequence[str]) -> Scope:
+    if not scope["path"].endswith(("/ResourceTypes", "/Schemas")):
+        return scope
+    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+    kept = [(k, v) for k, v in query if k.lower() != "filter"]
+    return {**scope, "query_string": urlencode(kept).encode()}
+
+
+def _edit_error(exchange: Exchange, status: int, change: Callable[[dict[str, Any]], Any]) -> None:
+    body = exchange.json()
+    if exchange.status == status and isinstance(body, dict):
+        exchange.set_body(json.dumps(change(body)).encode())
+
+
+def _scim_type_renamed(old: str, new: str) -> Edit:
+    def edit(exchange: Exchange) -> None:
+        _edit_error(exchange, 400, lambda body: {**body, "scimType": new}
+                    if body.get("scimType") == old else body)
+    return edit
+
+
+def _by_id_as_list(exchange: Exchange) -> None:
+    body = exchange.json()
+    kind = (body.get("meta") or {}).get("resourceType") if isinstance(body, dict) else None
+    if exchange.method == "GET" and exchange.status == 200 and kind in ("User", "Group"):
+        listing = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                   "totalResults": 1, "startIndex": 1, "itemsPerPage": 1, "Resources": [body]}
+        exchange.set_body(json.dumps(listing).encode())
+
+
+def _limit_unnamed(exchange: Exchange) -> None:
+    _edit_error(exchange, 413, lambda body: {**body, "detail": "Request Entity Too Large"})
+
+
+def _detail_dropped(exchange: Exchange) -> None:
+    _edit_error(exchange, 404, lambda body: {k: v for k, v in body.items() if k != "detail"})
+
+
+def _validation_as_422(exchange: Exchange) -> None:
+    body = exchange.json()
+    if exchange.status == 400 and isinstance(body, dict) and body.get("scimType") == INVALID_VALUE:
+        exchange.status = 422
+        exchange.set_body(json.dumps({**body, "status": "422"}).encode())
+
+
+def _405_as_404(exchange: Exchange) -> None:
+    if exchange.status == 405:
+        exchange.status = 404
+        exchange.set_header(b"allow", None)
+        body = exchange.json()
+        if isinstance(body, dict):
+            exchange.set_body(json.dumps({**body, "status": "404"}).encode())
+
+
+def _discovery_paged(exchange: Exchange) -> None:
+    body = exchange.json()
+    if not (exchange.path.endswith(("/ResourceTypes", "/Schemas")) and isinstance(body, dict)):
+        return
+    start = int(exchange.query.get("startIndex", "1") or 1)
+    count = exchange.query.get("count")
+    end = None if count is None else start - 1 + int(count)
+    page = body.get("Resources", [])[start - 1:end]
+    exchange.set_body(json.dumps({**body, "startIndex": start, "itemsPerPage": len(page),
+                                  "Resources": page}).encode())
+
+
+def _created_minimal(exchange: Exchange) -> None:
+    body = exchange.json()
+    if exchange.status == 201 and isinstance(body, dict):
+        kept = ("schemas", "id", "userName", "displayName", "meta")
+        exchange.set_body(json.dumps({k: v for k, v in body.items() if k in kept}).encode())
+
+
+def _json_unless_asked(exchange: Exchange) -> None:
+    if b"scim+json" not in exchange.sent.get(b"accept", b""):
+        _plain_json(exchange)
+
+
+def _refusing(*, when: Callable[[Scope], bool], status: int, detail: str, doc: str) -> Factory:
+    """A factory of the reference bridge behind a check answering `status` when `when` holds."""
+
+    def factory(**options: Any) -> ASGIApp:
+        app = create_app(**options)
+
+        async def refusing(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http" or not when(scope):
+                await app(scope, receive, send)
+                return
+            body = json.dumps(ScimError(status, detail).body()).encode()
+            await send({"type": "http.response.start", "status": status,
+                        "headers": [(b"content-type", b"application/scim+json"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        return refusing
+
+    factory.__doc__ = doc
+    return factory
+
+
+def _sent(scope: Scope, name: bytes) -> bytes:
+    return dict(scope["headers"]).get(name, b"").lower()
+
+
+def _unknown_endpoint(scope: Scope) -> bool:
+    known = ("Users", "Groups", "Bulk", "ServiceProviderConfig", "ResourceTypes", "Schemas", "Me",
+             ".search")
+    parts = scope["path"].split("/scim/v2/", 1)
+    return len(parts) == 2 and parts[1].split("/", 1)[0] not in known
+
+
+if_none_match_any = _wrapping(
+    on_request=_if_none_match_any, doc="Answers 304 to any If-None-Match, whatever it names.")
+plus_kept_in_query = _wrapping(
+    on_request=_plus_kept, doc="Decodes + in the query string as a literal +, not a space.")
+discovery_filter_ignored = _wrapping(
+    on_request=_discovery_filter_dropped, doc="Ignores a filter on discovery endpoints (200).")
+invalid_syntax_as_invalid_value = _wrapping(
+    on_answer=_scim_type_renamed("invalidSyntax", "invalidValue"),
+    doc="Reports unparsable JSON with scimType invalidValue.")
+mutability_as_invalid_value = _wrapping(
+    on_answer=_scim_type_renamed("mutability", "invalidValue"),
+    doc="Refuses a readOnly change with scimType invalidValue.")
+read_by_id_as_list = _wrapping(
+    on_answer=_by_id_as_list, doc="Answers GET by id with a ListResponse holding the resource.")
+limit_unnamed = _wrapping(
+    on_answer=_limit_unnamed, doc="Answers 413 with a detail that names no limit.")
+not_found_without_detail = _wrapping(
+    on_answer=_detail_dropped, doc="Answers 404 with an Error that has no detail.")
+validation_as_422 = _wrapping(
+    on_answer=_validation_as_422, doc="Answers a value of the wrong type with 422, not 400.")
+unsupported_method_404 = _wrapping(
+    on_answer=_405_as_404, doc="Answers an unsupported method with 404, not 405.")
+discovery_paged = _wrapping(
+    on_answer=_discovery_paged, doc="Pages /ResourceTypes and /Schemas by startIndex and count.")
+created_minimal = _wrapping(
+    on_answer=_created_minimal, doc="Answers a create with id and meta only.")
+json_unless_scim_asked = _wrapping(
+    on_answer=_json_unless_asked,
+    doc="Answers application/json unless the Accept header names application/scim+json.")
+charset_refused = _refusing(
+    when=lambda scope: b";" in _sent(scope, b"content-type"), status=415,
+    detail="unsupported Content-Type", doc="Refuses a Content-Type with a charset with 415.")
+json_request_refused = _refusing(
+    when=lambda scope: _sent(scope, b"content-type").startswith(b"application/json"),
+    status=415, detail="send application/scim+json",
+    doc="Refuses a request body sent as application/json with 415.")
+accept_json_refused = _refusing(
+    when=lambda scope: _sent(scope, b"accept") == b"application/json", status=406,
+    detail="only application/scim+json is served",
+    doc="Refuses Accept: application/json with 406.")
+search_post_unimplemented = _refusing(
+    when=lambda scope: scope["method"] == "POST" and scope["path"].endswith("/.search"),
+    status=501, detail="POST .search is not implemented",
+    doc="Answers POST .search with 501.")
+unknown_endpoint_501 = _refusing(
+    when=_unknown_endpoint, status=501, detail="not implemented",
+    doc="Answers a request to an unknown endpoint with 501, not 404.")
