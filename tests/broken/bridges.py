@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -1009,6 +1010,43 @@ class ExternalIdCaseInsensitive(Service):
         return None
 
 
+class OrdinalStringOrdering(Service):
+    """Orders strings code point by code point in gt/ge/lt/le, ignoring caseExact: "Bob" < "al"."""
+
+    def evaluate(self, node: Node, view: Resource, rt: Any, lenient: bool) -> bool:
+        if isinstance(node, And):
+            return (self.evaluate(node.left, view, rt, lenient)
+                    and self.evaluate(node.right, view, rt, lenient))
+        if isinstance(node, Or):
+            return (self.evaluate(node.left, view, rt, lenient)
+                    or self.evaluate(node.right, view, rt, lenient))
+        if isinstance(node, Not):
+            return not self.evaluate(node.inner, view, rt, lenient)
+        if isinstance(node, Compare) and node.op in ORDERING and isinstance(node.value, str):
+            value = _simple_value(view, node.path)
+            if isinstance(value, str):
+                return ORDERING[node.op](value, node.value)
+        return super().evaluate(node, view, rt, lenient)
+
+
+ORDERING = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
+
+
+def _simple_value(view: Resource, path: AttrPath) -> Any:
+    """The value at a single-valued path of `view`, names matched in any case."""
+    holder: Any = view
+    if path.urn and path.urn.lower() != USER_URN.lower():
+        holder = _any_case(view, path.urn)
+    value = _any_case(holder, path.attr)
+    return _any_case(value, path.sub) if path.sub else value
+
+
+def _any_case(holder: Any, name: str) -> Any:
+    if not isinstance(holder, dict):
+        return None
+    return next((v for k, v in holder.items() if k.lower() == name.lower()), None)
+
+
 def _fold_external_id(node: Node) -> Node:
     if isinstance(node, Compare) and node.path.attr.lower() == "externalid" \
             and isinstance(node.value, str):
@@ -1477,6 +1515,7 @@ empty_members_refused = _serving(EmptyMembersRefused)
 unknown_schema_refused = _serving(UnknownSchemaRefused)
 group_listing_refused = _serving(GroupListingRefused)
 external_id_case_insensitive = _serving(ExternalIdCaseInsensitive)
+ordinal_string_ordering = _serving(OrdinalStringOrdering)
 filter_unimplemented = _serving(FilterUnimplemented)
 starts_with_as_contains = _serving(StartsWithAsContains)
 boolean_ordering = _serving(BooleanOrdering)
