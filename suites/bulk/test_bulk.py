@@ -43,7 +43,7 @@ def post_user(make, bulk_id: str) -> dict:
 
 
 def invalid_user(bulk_id: str) -> dict:
-    # RFC 7643 §4.1.1: userName is required, so this create fails with 400.
+    # RFC 7643 §4.1.1: userName is required, so this create fails.
     return {"method": "POST", "path": "/Users", "bulkId": bulk_id,
             "data": {"schemas": [USER_URN], "displayName": "no userName"}}
 
@@ -101,18 +101,29 @@ def test_bulk_id_reference_is_replaced_by_the_new_id(bulk, make, scim):
                  [id_of(results["u1"])], "member values of the group")
 
 
+def outcomes(body: dict) -> dict:
+    """bulkId -> status of each result, an error status as its class ("4xx").
+
+    RFC 7644 §3.7.3: a result carries the status "that would have been returned if a single
+    HTTP request would have been used"; for a create missing userName the 400 is only SHOULD
+    (§3.12 Table 8), so the failed operation is judged by its class, 4xx.
+    """
+    def judged(code: int | None) -> int | str | None:
+        return code if code is None or code < 400 else f"{code // 100}xx"
+
+    return {r.get("bulkId"): judged(status_code(r)) for r in body.get("Operations", [])}
+
+
 @pytest.mark.requirement("rfc7644/3.7/continue-on-error", "rfc7644/3.7.3/all-results")
 def test_every_operation_is_attempted_without_fail_on_errors(bulk, make):
     _, body = bulk([invalid_user("bad"), post_user(make, "good")])
-    codes = {r.get("bulkId"): status_code(r) for r in body.get("Operations", [])}
-    expect_equal(codes, {"bad": 400, "good": 201}, "status code of each operation")
+    expect_equal(outcomes(body), {"bad": "4xx", "good": 201}, "status of each operation")
 
 
 @pytest.mark.requirement("rfc7644/3.7/fail-on-errors")
 def test_fail_on_errors_stops_after_that_many_errors(bulk, make):
     _, body = bulk([invalid_user("bad"), post_user(make, "late")], failOnErrors=1)
-    codes = {r.get("bulkId"): status_code(r) for r in body.get("Operations", [])}
-    expect_equal(codes, {"bad": 400}, "results with failOnErrors=1 after one failure")
+    expect_equal(outcomes(body), {"bad": "4xx"}, "results with failOnErrors=1 after one failure")
 
 
 def max_operations_request(spc, target) -> list[dict]:
@@ -136,7 +147,10 @@ def test_more_operations_than_max_answer_413(bulk, spc, target):
 @pytest.mark.requirement("rfc7644/3.7.4/limit-named")
 def test_413_names_the_exceeded_limit(bulk, spc, target):
     resp, _ = bulk(max_operations_request(spc, target))
-    detail = expect_error(resp, 413).get("detail", "")
+    body = expect_error(resp, 413)
+    # RFC 7644 §3.7.4 asks for the limit "in the body of the error response", and its example
+    # puts {"maxOperations": 1000, ...} beside detail: any member but status and schemas counts.
+    text = json.dumps({k: v for k, v in body.items() if k not in ("status", "schemas")})
     limit = str(spc["bulk"]["maxOperations"])
-    expect("maxOperations" in detail or limit in detail,
-           "the 413 detail names maxOperations or its value", expected=limit, actual=detail)
+    expect("maxoperations" in text.lower() or limit in text,
+           "the 413 body names maxOperations or its value", expected=limit, actual=text)

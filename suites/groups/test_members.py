@@ -27,7 +27,7 @@ def test_add_one_member(make, member_ids, send_patch):
                          "rfc7644/3.5.2.1/add-multi-valued")
 def test_add_several_members_in_one_operation(make, member_ids, send_patch):
     group, new = make.group(), users(make, 3)
-    send_patch(f"/Groups/{group['id']}", [{"op": "Add", "path": "members",
+    send_patch(f"/Groups/{group['id']}", [{"op": "add", "path": "members",
                               "value": [{"value": user} for user in new]}])
     expect_equal(member_ids(group["id"]), set(new), "member ids")
 
@@ -74,7 +74,9 @@ def test_replace_members(make, member_ids, send_patch):
 
 
 @pytest.mark.requirement("rfc7643/4.1.2/groups-reflect-membership")
-def test_user_groups_attribute_lists_group(make, scim):
+def test_user_groups_attribute_lists_group(make, scim, registry):
+    if registry.attribute("User", "groups") is None:
+        pytest.skip("not applicable: the target's User schema does not declare groups")
     (user,) = users(make, 1)
     group = make.group(members=[user])
     resp = scim.get(f"/Users/{user}")

@@ -14,6 +14,13 @@ from scimcert.harness.checks import body_of, expect, expect_list, expect_status
 from scimcert.harness.messages import fill
 
 SEARCH_URN = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+SHORTHAND = "rfc7644/3.4.2.2/complex-value-shorthand"
+QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+COMPARED = re.compile(r"([A-Za-z][\w:.-]*)(?=\s+(?:eq|ne|co|sw|ew|gt|lt|ge|le)\s)", re.I)
+VALUE_PATH = re.compile(r"([A-Za-z][\w:.-]*)\[([^\]]*)\]")
+USER_SCHEMAS = {"common": "", "urn:ietf:params:scim:schemas:core:2.0:user": "",
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user":
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:"}
 
 
 def load_filters(name: str) -> Any:
@@ -109,12 +116,13 @@ def _creation_order(users: dict[str, Any]) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def dataset(scim, cleanup, target) -> Dataset:
+def dataset(scim, cleanup, target, fit_user) -> Dataset:
     """Create the filter data set on the target once per session.
 
     `{run}` becomes the run id plus `qry-`, so the scope filter never catches the users other
     suites make with the bare run id (their names continue with hex digits). Users listed in
     `unitOnly` are not created; `id` and `meta` are the server's to assign (RFC 7643 §3.1).
+    The enterprise part is left out when the target does not declare the extension.
     """
     data = load_filters("dataset.json")
     unit_only = set(data.get("unitOnly", ()))
@@ -123,7 +131,7 @@ def dataset(scim, cleanup, target) -> Dataset:
     users: dict[str, dict[str, Any]] = {}
     for key in _creation_order(bodies):
         ids = {f"id:{ref}": users[ref]["id"] for ref in _references(bodies[key])}
-        body = {k: v for k, v in bodies[key].items() if k not in ("id", "meta")}
+        body = fit_user({k: v for k, v in bodies[key].items() if k not in ("id", "meta")})
         resp = scim.post("/Users", json=fill(body, {**names, **ids}))
         created = body_of(resp) if resp.is_success else None
         if isinstance(created, dict) and isinstance(created.get("id"), str):
@@ -148,6 +156,82 @@ def query_all(scim):
         return body, found
 
     return run
+
+
+def assumed_case_exact() -> dict[str, bool]:
+    """caseExact of each User attribute path in the reference definitions, which the truth table
+    assumes (RFC 7643 §3.1, §4.1, §4.3); lower-case keys, extension paths with their URN."""
+    found: dict[str, bool] = {}
+    for file in sorted((paths.schemas() / "definitions").glob("*.json")):
+        data = json.loads(file.read_text(encoding="utf-8"))
+        for item in data if isinstance(data, list) else [data]:
+            prefix = USER_SCHEMAS.get(str(item.get("id", "")).lower())
+            for attr in item.get("attributes", ()) if prefix is not None else ():
+                name = prefix + attr["name"].lower()
+                found[name] = attr.get("caseExact", False)
+                for sub in attr.get("subAttributes", ()):
+                    found[f"{name}.{sub['name'].lower()}"] = sub.get("caseExact", False)
+    return found
+
+
+def compared_paths(filter_text: str) -> list[str]:
+    """The attribute paths `filter_text` compares with a value (value-path members prefixed
+    with their parent: `emails[type eq "w"]` gives `emails.type`)."""
+    text = QUOTED.sub('""', filter_text)
+    text = VALUE_PATH.sub(lambda m: " " + COMPARED.sub(lambda n: f"{m[1]}.{n[0]}", m[2]) + " ",
+                          text)
+    return [match[1] for match in COMPARED.finditer(text)]
+
+
+@pytest.fixture(scope="session")
+def case_exact_differs(registry) -> Any:
+    """The reason a truth-table case does not apply to the target, or None: the target declares
+    another caseExact for an attribute the case compares, and RFC 7644 §3.4.2.2 makes the
+    declared characteristic decide how strings compare."""
+    assumed = assumed_case_exact()
+
+    def reason(case: dict[str, Any]) -> str | None:
+        for path in compared_paths(case["filter"]):
+            declared = registry.attribute("User", path)
+            expected = assumed.get(path.lower())
+            if declared is not None and expected is not None and declared.case_exact != expected:
+                return (f"not applicable: the target declares {path} caseExact="
+                        f"{declared.case_exact}, the case assumes {expected}")
+        return None
+
+    return reason
+
+
+@pytest.fixture
+def case_filter(scim, dataset, needs_enterprise, case_exact_differs) -> Any:
+    """A truth-table case's filter, filled and scoped to the data set; skips a case the target
+    need not answer: one naming an extension it does not declare, one assuming a caseExact the
+    target declares otherwise, or a complex-attribute shorthand it refuses with invalidFilter
+    (RFC 7644 §3.4.2.2 asks for a sub-attribute)."""
+
+    def run(case: dict[str, Any]) -> str:
+        needs_enterprise(case["filter"])
+        differs = case_exact_differs(case)
+        if differs:
+            pytest.skip(differs)
+        text = dataset.scoped(dataset.fill(case["filter"]))
+        if case["requirement"] == SHORTHAND:
+            resp = scim.get("/Users", params={"filter": text, "count": 1})
+            if resp.status_code == 400 and error_type(resp) == "invalidFilter":
+                pytest.skip("not applicable: the target refuses a complex attribute filtered "
+                            "without a sub-attribute, as RFC 7644 §3.4.2.2 allows")
+        return text
+
+    return run
+
+
+def error_type(resp: Any) -> Any:
+    """The scimType of an error answer, None when it has none or is no JSON object."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return None
+    return body.get("scimType") if isinstance(body, dict) else None
 
 
 @pytest.fixture

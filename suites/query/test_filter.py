@@ -8,9 +8,9 @@ pytestmark = pytest.mark.feature("filter")
 
 
 @pytest.mark.writes
-def test_filter_returns_exactly_the_matching_users(filter_case, dataset, query_all):
-    text = dataset.fill(filter_case["filter"])
-    _, found = query_all(filter=dataset.scoped(text))
+def test_filter_returns_exactly_the_matching_users(filter_case, case_filter, dataset, query_all):
+    text = case_filter(filter_case)
+    _, found = query_all(filter=text)
     expect_equal(sorted(dataset.keys_of(found)), dataset.expected(filter_case["matches"]),
                  f"users matching {text!r}")
 

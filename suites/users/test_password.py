@@ -25,7 +25,11 @@ def leaks(node: Any) -> bool:
 def expect_no_password(resp: httpx.Response, secret: str) -> None:
     expect(secret not in resp.text, "the password text is absent from the answer",
            expected="no password", actual="password text found")
-    body = resp.json() if resp.content else None
+    try:
+        body = resp.json() if resp.content else None
+    except ValueError:
+        # A refusal need not be JSON; its text was searched for the password above.
+        body = None
     expect(not leaks(body), "the answer has no password attribute", expected="no password",
            actual="a password attribute")
 
@@ -63,16 +67,18 @@ def test_password_absent_from_list(scim, user, secret):
     expect_no_password(resp, secret)
 
 
+# A conforming server may refuse a password change (changePassword is a feature it need not
+# offer, RFC 7643 §5), so the PATCH and PUT answers are checked whatever their status.
+
+
 @pytest.mark.feature("patch")
 def test_password_absent_from_patch_answer(scim, user, secret):
     resp = scim.patch(f"/Users/{user[0]['id']}", json=patch_op(
         {"op": "replace", "path": "password", "value": secret + "2"}))
-    expect_status(resp, 200, 204)
     expect_no_password(resp, secret + "2")
 
 
 def test_password_absent_from_put_answer(scim, user, secret):
     sent = {k: v for k, v in user[0].items() if k not in ("id", "meta")}
     resp = scim.put(f"/Users/{user[0]['id']}", json={**sent, "password": secret + "3"})
-    expect_status(resp, 200)
     expect_no_password(resp, secret + "3")

@@ -36,7 +36,8 @@ def pick(value: Any, steps: list[Any]) -> Any:
 @pytest.mark.writes
 @pytest.mark.feature("patch")
 @pytest.mark.parametrize("case", params())
-def test_patch_operation_changes_the_user(case, make, named, read, send_patch):
+def test_patch_operation_changes_the_user(case, make, named, read, send_patch, needs_enterprise):
+    needs_enterprise(case)
     case = named(case)
     user = make.user(**case["user"])
     send_patch(f"/Users/{user['id']}", case["operations"])
