@@ -41,11 +41,19 @@ def secret(target) -> str:
 
 @pytest.fixture
 def user(scim, cleanup, make, secret) -> tuple[dict[str, Any], httpx.Response]:
-    """A user created with a password; returns its body and the create answer."""
+    """A user created with a password; returns its body and the create answer.
+
+    No RFC clause obliges a server to take a password, so a refused create only has to keep
+    the password out of its error; the checks of a stored password are then not applicable.
+    """
     resp = scim.post("/Users", json=make.user_body(password=secret))
     created = resp.json() if resp.is_success else {}
     if isinstance(created.get("id"), str):
         cleanup.register("/Users", created["id"])
+    if 400 <= resp.status_code < 500:
+        expect_no_password(resp, secret)
+        pytest.skip(f"not applicable: the target refuses a password on create "
+                    f"({resp.status_code})")
     expect_status(resp, 201)
     return created, resp
 
