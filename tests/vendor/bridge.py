@@ -1,34 +1,44 @@
 """A vendor's bridge: the reference bridge serving a custom extension and a custom resource type.
 
 The definitions are data (tests/vendor/definitions/), so this is how any vendor schema reaches
-the suite: through /Schemas and /ResourceTypes, with no suite code written for it.
+the suite: through /Schemas and /ResourceTypes, with no suite code written for it. The defective
+variants break one vendor attribute each, as real bridges do: they store less than they accept,
+or their /Schemas promises a characteristic they do not enforce.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 
+from scimcert.bridge import discovery
 from scimcert.bridge.account import Account
 from scimcert.bridge.app import create_app
-from scimcert.bridge.service import Service
+from scimcert.bridge.service import Service, list_response_all
 from scimcert.bridge.store import Resource
-from scimcert.scim.schema import Registry
+from scimcert.scim.schema import Registry, Schema
 
 DEFINITIONS = Path(__file__).resolve().parent / "definitions"
 EXTENSION = "urn:example:params:scim:schemas:extension:acme:2.0:User"
 
 
-def vendor_registry() -> Registry:
-    """The reference definitions plus the vendor's, whose User type adds the acme extension."""
+def vendor_registry(changed: dict[str, dict[str, Any]] | None = None) -> Registry:
+    """The reference definitions plus the vendor's, whose User type adds the acme extension;
+    `changed` overrides characteristics of acme attributes by name."""
     registry = Registry.load()
     extra = Registry.load(DEFINITIONS)
     for schema in extra.schemas.values():
         registry.add_schema(schema)
     for rtype in extra.resource_types.values():
         registry.add_resource_type(rtype)
+    if changed:
+        acme = json.loads((DEFINITIONS / "acme-user.json").read_text(encoding="utf-8"))
+        for attr in acme["attributes"]:
+            attr.update(changed.get(attr["name"], {}))
+        registry.add_schema(Schema.from_json(acme))
     return registry
 
 
@@ -50,3 +60,40 @@ class ForgetsCustomAttributes(Service):
 def forgetful_vendor(**options: Any) -> Starlette:
     return create_app(account=Account(registry=vendor_registry()),
                       service_class=ForgetsCustomAttributes, **options)
+
+
+class DropsImmutableOnCreate(Service):
+    """Accepts the immutable acme clearance on create but does not store it."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        resource = super().prepare(rtype, body, old)
+        if old is None:
+            resource.get(EXTENSION, {}).pop("clearance", None)
+        return resource
+
+
+def immutable_dropping_vendor(**options: Any) -> Starlette:
+    return create_app(account=Account(registry=vendor_registry()),
+                      service_class=DropsImmutableOnCreate, **options)
+
+
+class Advertising(Service):
+    """Serves the vendor's true definitions on /Schemas while running on other ones."""
+
+    def schemas(self, base: str) -> dict[str, Any]:
+        return list_response_all(discovery.schemas(vendor_registry(), base))
+
+    def schema_resource(self, urn: str, base: str) -> dict[str, Any]:
+        return discovery.one(discovery.schemas(vendor_registry(), base), urn, "Schema")
+
+
+def unenforced_immutable_vendor(**options: Any) -> Starlette:
+    """/Schemas says clearance is immutable; the bridge lets PATCH change it."""
+    running = vendor_registry({"clearance": {"mutability": "readWrite"}})
+    return create_app(account=Account(registry=running), service_class=Advertising, **options)
+
+
+def request_attribute_by_default_vendor(**options: Any) -> Starlette:
+    """/Schemas says costCode is returned only on request; the bridge always returns it."""
+    running = vendor_registry({"costCode": {"returned": "default"}})
+    return create_app(account=Account(registry=running), service_class=Advertising, **options)

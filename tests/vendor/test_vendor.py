@@ -1,8 +1,10 @@
 """A vendor's custom schema is covered without writing a line: the schema-driven suite finds the
-extension and the custom resource type in /Schemas and /ResourceTypes and checks them."""
+extension and the custom resource type in /Schemas and /ResourceTypes, checks them, and fails the
+requirement a vendor bridge breaks on one of its own attributes."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -13,30 +15,71 @@ from scimcert import paths
 
 BRIDGE = Path(__file__).resolve().parent / "bridge.py"
 
+# Rules only vendor attributes exercise (the RFC core schemas declare no immutable top-level or
+# returned=request attribute), each with a bridge that breaks it on one vendor attribute.
+DEFECTS = [
+    pytest.param("forgetful_vendor", "rfc7643/7/read-write-round-trip",
+                 id="custom-attributes-forgotten"),
+    pytest.param("immutable_dropping_vendor", "rfc7643/7/immutable-on-create",
+                 id="immutable-dropped-on-create"),
+    pytest.param("unenforced_immutable_vendor", "rfc7644/3.5.2/immutable-patch-refused",
+                 id="immutable-not-enforced"),
+    pytest.param("request_attribute_by_default_vendor", "rfc7643/7/returned-request",
+                 id="request-attribute-returned-by-default"),
+]
 
-def run_schema_suite(factory: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", str(paths.suites() / "schema"), "-p", "no:cacheprovider",
-         "-q", "-rA", "--scim-app", f"{BRIDGE}:{factory}"],
-        cwd=paths.root(), capture_output=True, text=True, timeout=120, check=False)
+
+class Run:
+    """One strict run of the schema suite against a vendor bridge factory, with its report."""
+
+    def __init__(self, factory: str, report: Path) -> None:
+        self.done = subprocess.run(
+            [sys.executable, "-m", "pytest", str(paths.suites() / "schema"), "-p",
+             "no:cacheprovider", "-q", "-rA", "--scim-strict", "--scim-app",
+             f"{BRIDGE}:{factory}", "--scim-report", str(report)],
+            cwd=paths.root(), capture_output=True, text=True, timeout=120, check=False)
+        doc = json.loads((report / "conformance.json").read_text(encoding="utf-8"))
+        self.outcomes = {r["id"]: r["outcome"] for section in ("rfc", "idp")
+                         for r in doc[section]["requirements"]}
+
+    @property
+    def output(self) -> str:
+        return self.done.stdout[-3000:]
 
 
 @pytest.fixture(scope="module")
-def forgetful() -> subprocess.CompletedProcess[str]:
-    return run_schema_suite("forgetful_vendor")
+def correct(tmp_path_factory) -> Run:
+    return Run("vendor", tmp_path_factory.mktemp("vendor"))
 
 
-def test_schema_suite_passes_on_a_correct_vendor_bridge():
-    done = run_schema_suite("vendor")
-    assert done.returncode == 0, done.stdout[-3000:]
+@pytest.fixture(scope="module")
+def forgetful(tmp_path_factory) -> Run:
+    return Run("forgetful_vendor", tmp_path_factory.mktemp("forgetful"))
+
+
+def test_schema_suite_passes_on_a_correct_vendor_bridge(correct):
+    assert correct.done.returncode == 0, correct.output
+
+
+def test_correct_vendor_bridge_meets_every_vendor_rule(correct):
+    missed = {req: correct.outcomes.get(req) for _, req in (p.values for p in DEFECTS)
+              if correct.outcomes.get(req) != "met"}
+    assert missed == {}, correct.output
+
+
+@pytest.mark.parametrize(("factory", "requirement"), DEFECTS)
+def test_vendor_defect_fails_its_requirement(factory, requirement, tmp_path):
+    run = Run(factory, tmp_path)
+    assert run.outcomes.get(requirement) == "failed", (requirement, run.outcomes.get(requirement),
+                                                        run.output)
 
 
 @pytest.mark.parametrize("slot", ["User:AcmeUser:badge", "Device:Device:model"])
 def test_schema_suite_names_each_vendor_attribute_a_bridge_forgets(forgetful, slot):
-    assert forgetful.returncode == 1, forgetful.stdout[-3000:]
-    assert slot in forgetful.stdout, forgetful.stdout[-3000:]
+    assert forgetful.done.returncode == 1, forgetful.output
+    assert slot in forgetful.done.stdout, forgetful.output
 
 
 def test_schema_suite_passes_the_vendor_attributes_a_bridge_keeps(forgetful):
     for kept in ("User:AcmeUser:floor", "Device:Device:enrolled"):
-        assert f"{kept}: rfc" not in forgetful.stdout, kept
+        assert f"{kept}: rfc" not in forgetful.done.stdout, kept
