@@ -1124,6 +1124,16 @@ class UrnQualifiedMatchesNothing(_RewrittenFilter):
         return node
 
 
+class SchemasNotFilterable(_RewrittenFilter):
+    """Treats `schemas` as an attribute it does not store, so filtering on it matches nothing."""
+
+    def leaf(self, node: Node, rt: ResourceType) -> Node:
+        path = getattr(node, "path", None)
+        if isinstance(node, Compare | Present) and path.attr.lower() == "schemas":
+            return _never(path)
+        return node
+
+
 class ValuePathFlattened(_RewrittenFilter):
     """Evaluates emails[type eq "home" and primary eq true] across different emails."""
 
@@ -1522,6 +1532,7 @@ boolean_ordering = _serving(BooleanOrdering)
 case_sensitive_attribute_names = _serving(CaseSensitiveAttributeNames)
 complex_without_sub_attribute = _serving(ComplexWithoutSubAttributeMatchesNothing)
 urn_qualified_matches_nothing = _serving(UrnQualifiedMatchesNothing)
+schemas_not_filterable = _serving(SchemasNotFilterable)
 value_path_flattened = _serving(ValuePathFlattened)
 first_value_only = _serving(FirstValueOnly)
 no_precedence = _serving(NoPrecedence)
