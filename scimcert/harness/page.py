@@ -67,7 +67,7 @@ def page(doc: dict[str, Any]) -> str:
         "<title>SCIM conformance report</title>", f"<style>{STYLE}</style></head><body><main>",
         "<h1>SCIM conformance report</h1>", _run_line(run),
         '<div class="verdicts">', *(_verdict(doc[k]["requirements"], t) for k, t in SECTIONS),
-        "</div>", _attention(doc), _areas(doc),
+        "</div>", _attention(doc), _areas(doc), _violations(doc),
     ]
     for key, title in SECTIONS:
         parts += [f'<h2 id="{key}">{escape(title)}</h2>', *_by_area(doc[key]["requirements"])]
@@ -112,6 +112,24 @@ def _attention(doc: dict[str, Any]) -> str:
         rows.append(f"<li>{_badge(req['outcome'])} <code>{escape(req['id'])}</code> "
                     f"({escape(req['level'])}) {escape(req['summary'])}{_test_list(tests)}</li>")
     return f'<h2>Needs attention</h2><ul class="attention">{"".join(rows)}</ul>'
+
+
+def _violations(doc: dict[str, Any]) -> str:
+    """Bodies the target answered that break their schema, with the test that received each;
+    listed, not graded (the representation requirements grade representations)."""
+    found = doc.get("schema_violations") or []
+    if not found:
+        return ""
+    rows = "".join(f"<tr><td><code>{escape(v['exchange'] or '')}</code></td>"
+                   f"<td>{escape(v['kind'] or '')}</td><td><code>{escape(v['pointer'] or '')}"
+                   f"</code></td><td>{escape(v['message'])}</td>"
+                   f"<td><code>{escape(v['test'])}</code></td></tr>" for v in found)
+    return ("<h2>Bodies that are not valid SCIM</h2>"
+            f"<p>{len(found)} schema violation{'s' if len(found) != 1 else ''} in bodies the "
+            "target answered. They do not change the outcome of the test that received them; "
+            "the representation requirements grade them.</p>"
+            "<table><thead><tr><th>exchange</th><th>kind</th><th>pointer</th><th>violation</th>"
+            f"<th>test</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def _areas(doc: dict[str, Any]) -> str:

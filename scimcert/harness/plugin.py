@@ -15,13 +15,13 @@ import pytest
 
 import scimcert
 from scimcert import paths
+from scimcert.harness import bodies, grading, report
 from scimcert.harness import catalogue as catalogue_module
-from scimcert.harness import grading, report
 from scimcert.harness.catalogue import Catalogue, CatalogueError, Requirement
 from scimcert.harness.checks import CheckFailure
 from scimcert.harness.cleanup import Cleanup
 from scimcert.harness.client import Client, TargetError
-from scimcert.harness.exchange import TAPE
+from scimcert.harness.exchange import TAPE, Redactor
 from scimcert.harness.factory import Factory
 from scimcert.harness.probe import UNUSABLE, Unusable, probe
 from scimcert.harness.target import BOOLEAN, SETTINGS, SettingError, Target, mask_url, resolve
@@ -35,6 +35,7 @@ MARKERS = (
     "(patch, bulk, filter, changePassword, sort, etag); not applicable when not advertised",
 )
 SHOWN_EXCHANGES = 5
+SHOWN_VIOLATIONS = 3
 
 
 @dataclass
@@ -49,10 +50,15 @@ class State:
     leftovers: list[str] = field(default_factory=list)
     spc: dict[str, Any] | None = None
     started: str = ""
+    # The SCIM base URL as recorded exchanges show it, and the target's resource kinds by
+    # endpoint once /ResourceTypes was read: what classifies each body received.
+    base: str | None = None
+    endpoints: dict[str, str] | None = None
 
 
 STATE = pytest.StashKey[State]()
 REQUIREMENTS = pytest.StashKey[tuple[Requirement, ...]]()
+CHECKED = pytest.StashKey[int]()
 
 
 def state(config: pytest.Config) -> State:
@@ -248,6 +254,7 @@ def scim(pytestconfig: pytest.Config) -> Iterator[Client]:
     """The recording client; at session end it deletes what the run created."""
     st = state(pytestconfig)
     with connect(st.target) as client:
+        st.base = client.redactor(client.base_url)
         try:
             yield client
         finally:
@@ -287,13 +294,16 @@ def make(request: pytest.FixtureRequest, scim: Client, cleanup: Cleanup,
 
 
 @pytest.fixture(scope="session")
-def registry(scim: Client) -> Registry:
+def registry(pytestconfig: pytest.Config, scim: Client) -> Registry:
     """The target's schemas and resource types, as discovered from /Schemas and /ResourceTypes."""
     found = Registry(common=Registry.load().common)
     for item in _list_all(scim, "/Schemas"):
         found.add_schema(Schema.from_json(item))
     for item in _list_all(scim, "/ResourceTypes"):
         found.add_resource_type(ResourceType.from_json(item))
+    if found.resource_types:
+        state(pytestconfig).endpoints = bodies.kinds_of(
+            (r.endpoint, r.schema) for r in found.resource_types.values())
     return found
 
 
@@ -322,6 +332,21 @@ def _scim_feature(request: pytest.FixtureRequest) -> None:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     TAPE.reset(r.label() for r in item.stash.get(REQUIREMENTS, ()))
+    item.stash[CHECKED] = 0
+
+
+def _check_bodies(item: pytest.Item) -> None:
+    """Validate the bodies received since the last phase; each violation becomes a user
+    property, which travels with the test's reports (also from xdist workers)."""
+    st = state(item.config)
+    fresh = TAPE.exchanges[item.stash.get(CHECKED, 0):]
+    item.stash[CHECKED] = len(TAPE.exchanges)
+    if st.base is None:
+        return
+    redact = Redactor(st.target.secrets())
+    for exchange in fresh:
+        for finding in bodies.check_exchange(exchange, st.base, st.endpoints):
+            item.user_properties.append((report.VIOLATION, redact(finding.text())))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -344,6 +369,7 @@ def _attach_to_allure() -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
                               ) -> Iterator[pytest.TestReport]:
+    _check_bodies(item)
     rep: pytest.TestReport = yield
     excinfo = call.excinfo
     if excinfo is None or not rep.failed:
@@ -382,8 +408,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     if st.target.report and st.results is not None and st.results.tests:
         outcomes = st.results.outcomes(_catalogue(config))
-        report.write(Path(st.target.report), report.document(outcomes, _meta(st)),
-                     secrets=st.target.secrets())
+        doc = report.document(outcomes, _meta(st), violations=st.results.violations)
+        report.write(Path(st.target.report), doc, secrets=st.target.secrets())
 
 
 def _meta(st: State) -> dict[str, Any]:
@@ -408,7 +434,25 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             terminalreporter.line(line)
         if st.target.report:
             terminalreporter.line(f"report: {Path(st.target.report) / 'conformance.html'}")
+    if st.results is not None and st.results.violations:
+        _summarise_violations(terminalreporter, st.results.violations)
     if st.leftovers:
         terminalreporter.section("scim resources left behind", red=True)
         for line in st.leftovers:
             terminalreporter.line(line, red=True)
+
+
+def _summarise_violations(terminalreporter: Any, violations: list[tuple[str, str]]) -> None:
+    """How many bodies broke their schema, and the first few of each kind; the tests that met
+    them keep their own outcome (the representation suite grades representations)."""
+    terminalreporter.section("scim bodies that are not valid SCIM", yellow=True)
+    tests = len({nodeid for nodeid, _ in violations})
+    terminalreporter.line(f"{len(violations)} schema violation(s) in bodies received by {tests} "
+                          "test(s); listed in the report, not graded here")
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    for nodeid, text in violations:
+        by_kind.setdefault(bodies.Finding.parse(text).kind or "other", []).append((nodeid, text))
+    for kind, found in by_kind.items():
+        terminalreporter.line(f"{kind}: {len(found)}")
+        for nodeid, text in found[:SHOWN_VIOLATIONS]:
+            terminalreporter.line(f"  {text}  [{nodeid}]")

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scimcert.harness.bodies import Finding
 from scimcert.harness.catalogue import Catalogue, Requirement
 from scimcert.harness.grading import SEVERITY, Grade, combine, outcome_grade
 from scimcert.harness.page import SECTIONS, page
 
 CHECK_FAILURE = "scimcert.harness.checks.CheckFailure"
+VIOLATION = "schema-violation"
 
 
 @dataclass
@@ -44,6 +47,10 @@ def requirement_ids(user_properties: Any) -> tuple[str, ...]:
     return tuple(value for name, value in user_properties if name == "requirement")
 
 
+def violation_texts(user_properties: Any) -> tuple[str, ...]:
+    return tuple(value for name, value in user_properties if name == VIOLATION)
+
+
 def failure_reason(report: Any) -> str:
     """The first lines of a failure's message: the check's expected vs actual (CheckFailure
     messages are already redacted), without the exchange and curl that follow."""
@@ -66,10 +73,20 @@ class Results:
 
     def __init__(self) -> None:
         self.tests: dict[str, TestOutcome] = {}
+        self.seen: dict[tuple[str, str], None] = {}
+
+    @property
+    def violations(self) -> list[tuple[str, str]]:
+        """(nodeid, violation text) of every body a test received that broke its schema."""
+        return list(self.seen)
 
     def add(self, report: Any) -> None:
         """Fold one `TestReport` (setup, call or teardown) into its test's outcome."""
-        ids = requirement_ids(getattr(report, "user_properties", ()))
+        properties = getattr(report, "user_properties", ())
+        # Each phase's report carries the test's properties so far: keep each violation once.
+        for text in violation_texts(properties):
+            self.seen[(report.nodeid, text)] = None
+        ids = requirement_ids(properties)
         if not ids:
             return
         test = self.tests.setdefault(report.nodeid, TestOutcome(report.nodeid, ids))
@@ -126,8 +143,10 @@ def _bucket(outcome: RequirementOutcome) -> str:
     }[outcome.grade]
 
 
-def document(outcomes: list[RequirementOutcome], meta: dict[str, Any]) -> dict[str, Any]:
-    """The JSON report: run metadata, totals per grade, and the two sections."""
+def document(outcomes: list[RequirementOutcome], meta: dict[str, Any],
+             violations: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """The JSON report: run metadata, totals per grade, the two sections, and the bodies
+    received that broke their schema (not graded: the representation suite grades them)."""
     sections = {}
     for key, _ in SECTIONS:
         chosen = [o for o in outcomes if o.requirement.is_rfc == (key == "rfc")]
@@ -135,7 +154,10 @@ def document(outcomes: list[RequirementOutcome], meta: dict[str, Any]) -> dict[s
             "totals": dict(Counter(o.grade.value for o in chosen)),
             "requirements": [o.to_json() for o in chosen],
         }
-    return {"run": meta, "rfc": sections["rfc"], "idp": sections["idp"]}
+    found = [{"test": nodeid, "violation": text, **Finding.parse(text).to_json()}
+             for nodeid, text in violations]
+    return {"run": meta, "rfc": sections["rfc"], "idp": sections["idp"],
+            "schema_violations": found}
 
 
 def markdown(doc: dict[str, Any]) -> str:
@@ -152,6 +174,11 @@ def markdown(doc: dict[str, Any]) -> str:
             tests = "<br>".join(f"`{t['nodeid']}` {t['outcome']}" for t in req["tests"]) or "—"
             lines.append(f"| `{req['id']}` {_md(req['summary'])} | {req['level']} | "
                          f"{_md(req['section'])} | **{req['outcome']}** | {tests} |")
+        lines.append("")
+    found = doc.get("schema_violations") or []
+    if found:
+        lines += ["## Bodies that are not valid SCIM", ""]
+        lines += [f"- `{v['violation']}` ({v['test']})" for v in found]
         lines.append("")
     return "\n".join(lines)
 

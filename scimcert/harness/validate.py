@@ -65,11 +65,14 @@ def validator(name: str, folder: str | None = None) -> Draft202012Validator:
 
 def violations(document: Any, name: str, folder: str | None = None) -> list[Violation]:
     """Every violation of schema `name` in `document`, deepest first, ordered by pointer."""
-    found = []
-    for error in validator(name, folder).iter_errors(document):
-        leaves = _leaves(error)
-        found.extend(Violation(pointer(e.absolute_path), e.message) for e in leaves)
-    return sorted(set(found), key=lambda v: (v.pointer, v.message))
+    found = {Violation(pointer(e.absolute_path), e.message) for e in errors(document, name, folder)}
+    return sorted(found, key=lambda v: (v.pointer, v.message))
+
+
+def errors(document: Any, name: str, folder: str | None = None) -> list[Any]:
+    """The innermost jsonschema errors of `document` against schema `name`."""
+    return [leaf for error in validator(name, folder).iter_errors(document)
+            for leaf in _leaves(error)]
 
 
 def _leaves(error: Any) -> list[Any]:

@@ -1973,3 +1973,61 @@ search_post_unimplemented = _refusing(
 unknown_endpoint_501 = _refusing(
     when=_unknown_endpoint, status=501, detail="not implemented",
     doc="Answers a request to an unknown endpoint with 501, not 404.")
+
+
+# Representations: bodies that break their schema (suites/representation) ---------------------
+
+
+class UserWithoutSchemas(Service):
+    """Leaves `schemas` out of every User it answers."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        return {k: v for k, v in out.items() if k != "schemas"} if rtype == "User" else out
+
+
+class GroupMembersAsStrings(Service):
+    """Answers Group members as a list of bare ids instead of complex values."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        if rtype == "Group" and isinstance(out.get("members"), list):
+            out = {**out, "members": [m["value"] for m in out["members"]]}
+        return out
+
+
+class ManagerAsString(Service):
+    """Answers the enterprise manager as the manager's id string, not a complex value."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        extension = out.get(ENTERPRISE_URN)
+        if isinstance(extension, dict) and isinstance(extension.get("manager"), dict):
+            manager = extension["manager"].get("value")
+            out = {**out, ENTERPRISE_URN: {**extension, "manager": manager}}
+        return out
+
+
+class BulkResponseWithoutSchemas(Service):
+    """Answers a bulk request with Operations but no `schemas`."""
+
+    def bulk(self, request: Any, base: str) -> dict[str, Any]:
+        answer = super().bulk(request, base)
+        return {k: v for k, v in answer.items() if k != "schemas"}
+
+
+def _scim_1_error(exchange: Exchange) -> None:
+    body = exchange.json()
+    if exchange.status >= 400 and isinstance(body, dict) and "schemas" in body:
+        exchange.set_body(json.dumps({**body, "schemas": ["urn:scim:schemas:core:1.0"]}).encode())
+
+
+user_without_schemas = _serving(UserWithoutSchemas)
+group_members_as_strings = _serving(GroupMembersAsStrings)
+manager_as_string = _serving(ManagerAsString)
+bulk_response_without_schemas = _serving(BulkResponseWithoutSchemas)
+error_scim_1_schema = _wrapping(
+    on_answer=_scim_1_error, doc="Names the SCIM 1.1 core URN in the schemas of its Error bodies.")

@@ -143,3 +143,10 @@ def test_expect_schema_failure_names_each_pointer() -> None:
     assert "body is not a valid User" in message
     assert "/active: 'yes' is not of type 'boolean'" in message
     assert "/emails/0/value: 3 is not of type 'string'" in message
+
+
+def test_bulk_status_may_be_an_object_with_a_code():
+    # RFC 7644 §3.7.3's prose asks for a status with a code attribute; its examples use strings.
+    body = {"schemas": [MSG + "BulkResponse"], "Operations": [
+        {"method": "POST", "bulkId": "q1", "status": {"code": "400", "description": "bad"}}]}
+    assert violations(body, "BulkResponse") == []

@@ -1,0 +1,221 @@
+"""Every JSON body the target answers, classified by what the protocol says it is and checked
+against its schema in schemas/scim/.
+
+The findings are informational: the representation suite grades them; here they are listed so
+that a malformed body met by any test is seen, without failing that test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from scimcert.harness import validate
+from scimcert.harness.exchange import Exchange
+
+USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
+GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
+# Resource kinds by the core schema URN of a resource type (RFC 7643 §6 "schema").
+KIND_OF_SCHEMA = {USER_URN: "User", GROUP_URN: "Group"}
+# Without the target's /ResourceTypes, the endpoints RFC 7643 §4 names.
+ENDPOINTS = {"users": "User", "groups": "Group"}
+RESOURCE_KINDS = frozenset(KIND_OF_SCHEMA.values())
+# Returned "always" (RFC 7643 §3, §3.1): required even when attributes= narrows a resource.
+ALWAYS = frozenset({"schemas", "id"})
+PROJECTION = frozenset({"attributes", "excludedattributes"})
+MESSAGE_LIMIT = 240
+TEXT = re.compile(r"^(?P<exchange>\S+ \S+ \d+): (?P<kind>\w+) (?P<pointer>.*?): (?P<message>.*)$",
+                  re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document inside a body: where it is, which schema it has, and whether the request
+    narrowed it with `attributes`/`excludedAttributes` (RFC 7644 §3.4.2.5)."""
+
+    pointer: str
+    kind: str
+    partial: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One schema violation in a received body."""
+
+    exchange: str  # "<METHOD> <path> <status>"
+    kind: str
+    pointer: str
+    message: str
+
+    def text(self) -> str:
+        return f"{self.exchange}: {self.kind} {self.pointer or '/'}: {self.message}"
+
+    @classmethod
+    def parse(cls, text: str) -> Finding:
+        """The finding `text()` wrote; an unparsable text is kept whole as its message."""
+        match = TEXT.match(text)
+        if match is None:
+            return cls("", "", "", text)
+        return cls(match["exchange"], match["kind"], match["pointer"], match["message"])
+
+    def to_json(self) -> dict[str, str]:
+        return {"exchange": self.exchange, "kind": self.kind, "pointer": self.pointer,
+                "message": self.message}
+
+
+def kinds_of(resource_types: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """{endpoint name (lower case, no slash): kind} from (endpoint, core schema URN) pairs."""
+    return {endpoint.strip("/").lower(): KIND_OF_SCHEMA[schema]
+            for endpoint, schema in resource_types if schema in KIND_OF_SCHEMA}
+
+
+def classify(method: str, path: str, status: int, body: Any, *,
+             query: Mapping[str, str] | None = None, sent: Any = None,
+             endpoints: Mapping[str, str] | None = None) -> list[Part]:
+    """The documents a response body holds, by method, path (relative to the SCIM base URL,
+    no query) and status; [] when the body is nothing the protocol defines."""
+    if status >= 400:
+        return [Part("", "Error")]
+    if not 200 <= status < 300:
+        return []
+    method = method.upper()
+    segments = [s for s in path.split("/") if s]
+    if not segments:
+        return []
+    kinds = ENDPOINTS if endpoints is None else endpoints
+    kind = kinds.get(segments[0].lower())
+    partial = _narrowed(query, sent if segments[-1] == ".search" else None)
+    if method == "POST" and segments[-1] == ".search" and len(segments) <= 2:
+        return [Part("", "ListResponse"), *_resources(body, kind, partial, kinds)]
+    if method == "GET":
+        return _read(segments, body, kind, partial)
+    if method == "POST" and segments == ["Bulk"]:
+        return [Part("", "BulkResponse")]
+    if kind is not None and method == "POST" and len(segments) == 1:
+        return [Part("", kind, partial)]
+    if kind is not None and method in ("PUT", "PATCH") and len(segments) == 2:
+        return [Part("", kind, partial)]
+    return []
+
+
+def _read(segments: list[str], body: Any, kind: str | None,
+          partial: bool) -> list[Part]:
+    discovery = {"ResourceTypes": "ResourceType", "Schemas": "Schema"}
+    if segments == ["ServiceProviderConfig"]:
+        return [Part("", "ServiceProviderConfig")]
+    if segments[0] in discovery and len(segments) <= 2:
+        if len(segments) == 2:
+            return [Part("", discovery[segments[0]])]
+        return [Part("", "ListResponse"), *(Part(f"/Resources/{i}", discovery[segments[0]])
+                                            for i in _indexes(body))]
+    if kind is None or len(segments) > 2:
+        return []
+    if len(segments) == 2:
+        return [Part("", kind, partial)]
+    return [Part("", "ListResponse"), *_resources(body, kind, partial, {})]
+
+
+def _resources(body: Any, kind: str | None, partial: bool,
+               kinds: Mapping[str, str]) -> list[Part]:
+    """The Resources of a ListResponse; at the root (`/.search`) each by its meta.resourceType."""
+    parts = []
+    for index in _indexes(body):
+        item_kind = kind or _declared(body["Resources"][index])
+        if item_kind is not None:
+            parts.append(Part(f"/Resources/{index}", item_kind, partial))
+    return parts
+
+
+def _declared(resource: Any) -> str | None:
+    meta = resource.get("meta") if isinstance(resource, dict) else None
+    declared = meta.get("resourceType") if isinstance(meta, dict) else None
+    return declared if declared in RESOURCE_KINDS else None
+
+
+def _indexes(body: Any) -> range:
+    resources = body.get("Resources") if isinstance(body, dict) else None
+    return range(len(resources)) if isinstance(resources, list) else range(0)
+
+
+def _narrowed(query: Mapping[str, str] | None, sent: Any) -> bool:
+    names = {key.lower() for key in (query or {})}
+    if isinstance(sent, dict):
+        names |= {key.lower() for key in sent if isinstance(key, str)}
+    return bool(names & PROJECTION)
+
+
+def without_nulls(value: Any) -> Any:
+    """`value` with every null-valued member of every object dropped: RFC 7643 §2.5 makes a
+    null equivalent to an unassigned attribute, which a representation may omit."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(item) for item in value]
+    return value
+
+
+def check(method: str, path: str, status: int, body: Any, **how: Any) -> list[Finding]:
+    """Every schema violation in `body` (see `classify` for the arguments)."""
+    exchange = f"{method.upper()} {path} {status}"
+    found = []
+    for part in classify(method, path, status, body, **how):
+        document = _at(body, part.pointer)
+        if part.kind in RESOURCE_KINDS:
+            document = without_nulls(document)
+        for error in validate.errors(document, part.kind):
+            if part.partial and _unrequested(error):
+                continue
+            where = part.pointer + validate.pointer(error.absolute_path)
+            found.append(Finding(exchange, part.kind, where or "/", _clip(error.message)))
+    return list(dict.fromkeys(found))
+
+
+def _at(body: Any, pointer: str) -> Any:
+    for step in pointer.split("/")[1:]:
+        body = body[int(step)] if isinstance(body, list) else body[step]
+    return body
+
+
+def _unrequested(error: Any) -> bool:
+    """A missing top-level attribute the request's attributes/excludedAttributes left out."""
+    if error.validator != "required" or list(error.absolute_path):
+        return False
+    missing = [name for name in error.validator_value
+               if error.message == f"{name!r} is a required property"]
+    return bool(missing) and not set(missing) & ALWAYS
+
+
+def _clip(message: str) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= MESSAGE_LIMIT else message[:MESSAGE_LIMIT - 1] + "…"
+
+
+def check_exchange(exchange: Exchange, base: str,
+                   endpoints: Mapping[str, str] | None = None) -> list[Finding]:
+    """The findings of one recorded exchange under the SCIM base URL `base`; [] for an exchange
+    without an answer, outside `base`, or whose body is not JSON."""
+    url = httpx.URL(exchange.url)
+    root = httpx.URL(base)
+    prefix = root.path.rstrip("/")
+    if exchange.status is None or (url.scheme, url.host, url.port) != \
+            (root.scheme, root.host, root.port) or not url.path.startswith(prefix + "/"):
+        return []
+    body = _json(exchange.response_body)
+    if body is None:
+        return []
+    return check(exchange.method, url.path[len(prefix):], exchange.status, body,
+                 query=dict(url.params), sent=_json(exchange.request_body), endpoints=endpoints)
+
+
+def _json(text: str) -> Any:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
