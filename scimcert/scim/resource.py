@@ -69,7 +69,7 @@ def container(resource: dict[str, Any], attr: Attribute, registry: Registry,
 
 
 def is_extension(registry: Registry, rtype: ResourceType, attr: Attribute) -> bool:
-    return attr.schema in registry.extension_urns(rtype)
+    return rtype.extension_urn(attr.schema) is not None
 
 
 def coerce(attr: Attribute, value: Any, where: str) -> Any:
@@ -222,7 +222,9 @@ def _is_datetime(text: str) -> bool:
 
 def _check_required(out: dict, registry: Registry, rtype: ResourceType) -> None:
     for attr in registry.attributes(rtype):
+        if not attr.required or attr.mutability == READ_ONLY:
+            continue
         holder = out.get(attr.schema, {}) if is_extension(registry, rtype, attr) else out
         applies = holder is out or bool(holder)
-        if applies and attr.required and attr.mutability != READ_ONLY and attr.name not in holder:
+        if applies and attr.name not in holder:
             raise bad_request(INVALID_VALUE, f"{attr.name} is required")
