@@ -190,6 +190,14 @@ class Account:
 
     def check_group_name(self, name: str, *, own_id: str | None = None) -> None:
         """Refuse a group name already used by another SCIM group or by an unmanaged group."""
+        self.check_unmanaged(name)
+        owner = self.store.table("Group").owner("displayName", name)
+        if owner is not None and owner != own_id:
+            raise conflict(f"group displayName {name!r} is already taken")
+
+    def check_unmanaged(self, name: str) -> None:
+        """Refuse a SCIM group whose name an unmanaged 1Password group has (the seed document's
+        duplicate-groups warning), telling the admin what to do instead."""
         if name.casefold() in self.unmanaged:
             raise conflict(
                 f"A group named {name!r} already exists in 1Password but is not managed by "
@@ -197,9 +205,6 @@ class Account:
                 "(Integrations > Automated User Provisioning > Managed Groups) instead of "
                 "creating a duplicate group."
             )
-        owner = self.store.table("Group").owner("displayName", name)
-        if owner is not None and owner != own_id:
-            raise conflict(f"group displayName {name!r} is already taken")
 
     def _user_id(self, ref: str) -> str:
         users = self.store.table("User")

@@ -391,7 +391,7 @@ class Service:
         """409 uniqueness (RFC 7644 §3.3) on every `uniqueness: server` attribute: userName and
         group displayName case-insensitively, as their schemas say caseExact false."""
         if rtype == "Group":
-            self.account.check_group_name(resource["displayName"], own_id=own_id)
+            self.account.check_unmanaged(resource["displayName"])
         table = self.store.table(rtype)
         for attr in table.unique_attrs:
             value = resource.get(attr)
