@@ -11,9 +11,8 @@ import httpx
 import pytest
 
 from scimcert.harness.checks import body_of, expect_status
-from scimcert.harness.messages import patch_op
+from scimcert.harness.messages import ENTERPRISE_URN, patch_op
 
-ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 NO_ENTERPRISE = ("not applicable: the target's User resource type does not declare the "
                  "enterprise extension")
 

@@ -22,7 +22,8 @@ from typing import Any
 from scimcert.bridge.store import Resource, Store
 from scimcert.scim.errors import ScimError, conflict
 from scimcert.scim.resource import canonicalize
-from scimcert.scim.schema import GROUP_URN, USER_URN, Registry
+from scimcert.scim.schema import Registry
+from scimcert.scim.urns import GROUP_URN, USER_URN
 
 INVITED = "invited"
 ACTIVE = "active"

@@ -11,12 +11,11 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from scimcert.scim.errors import INVALID_SYNTAX, INVALID_VALUE, ScimError, bad_request
+from scimcert.scim.urns import BULK_RESPONSE_URN
 
 if TYPE_CHECKING:
     from scimcert.bridge.service import Service
 
-REQUEST_URN = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
-RESPONSE_URN = "urn:ietf:params:scim:api:messages:2.0:BulkResponse"
 METHODS = ("POST", "PUT", "PATCH", "DELETE")
 REFERENCE = re.compile(r"bulkId:([^/\s\"]+)")
 
@@ -35,7 +34,7 @@ def run(service: Service, request: Any, base: str) -> dict[str, Any]:
         results.append((index, result))
         errors += "response" in result
     results.sort(key=lambda pair: pair[0])
-    return {"schemas": [RESPONSE_URN], "Operations": [r for _, r in results]}
+    return {"schemas": [BULK_RESPONSE_URN], "Operations": [r for _, r in results]}
 
 
 def read_request(request: Any, max_operations: int) -> tuple[list[Any], int | None]:

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from scimcert.scim.errors import not_found
 from scimcert.scim.schema import Registry
+from scimcert.scim.urns import SPC_URN
 
 if TYPE_CHECKING:
     from scimcert.bridge.service import Settings
 
-SPC_URN = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
 BEARER = {
     "type": "oauthbearertoken",
     "name": "OAuth Bearer Token",

@@ -29,8 +29,8 @@ from scimcert.scim.projection import project
 from scimcert.scim.resource import canonicalize
 from scimcert.scim.schema import Registry, ResourceType
 from scimcert.scim.sorting import sort_resources
+from scimcert.scim.urns import LIST_RESPONSE_URN
 
-LIST_URN = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 ORDERS = ("ascending", "descending")
 # Attributes the bridge never keeps: RFC 7643 §4.1.1 password is writeOnly, and 1Password users
 # choose their own password, so a value sent by the IdP (Okta sends a placeholder) is dropped.
@@ -458,7 +458,7 @@ class Service:
 
 def list_response(total: int, start: int, resources: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-        "schemas": [LIST_URN],
+        "schemas": [LIST_RESPONSE_URN],
         "totalResults": total,
         "startIndex": start,
         "itemsPerPage": len(resources),

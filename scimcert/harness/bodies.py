@@ -17,9 +17,8 @@ import httpx
 
 from scimcert.harness import validate
 from scimcert.harness.exchange import Exchange
+from scimcert.scim.urns import GROUP_URN, USER_URN
 
-USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
-GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
 # Resource kinds by the core schema URN of a resource type (RFC 7643 §6 "schema").
 KIND_OF_SCHEMA = {USER_URN: "User", GROUP_URN: "Group"}
 # Without the target's /ResourceTypes, the endpoints RFC 7643 §4 names.

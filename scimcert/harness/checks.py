@@ -11,8 +11,7 @@ import httpx
 from scimcert.harness import validate
 from scimcert.harness.client import exchange_of
 from scimcert.harness.exchange import TAPE, Exchange
-
-ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error"
+from scimcert.scim.urns import ERROR_URN
 
 
 class CheckFailure(AssertionError):

@@ -8,9 +8,8 @@ from typing import Any
 from scimcert.harness.checks import body_of, expect, expect_status
 from scimcert.harness.cleanup import Cleanup
 from scimcert.harness.client import Client
+from scimcert.scim.urns import GROUP_URN, USER_URN
 
-USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
-GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
 GIVEN = ("Ada", "Barbara", "Edsger", "Grace", "Alan", "Frances", "Donald", "Radia", "Ken", "Leslie")
 FAMILY = ("Lovelace", "Liskov", "Dijkstra", "Hopper", "Turing", "Allen", "Knuth", "Perlman",
           "Thompson", "Lamport")

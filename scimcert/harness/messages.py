@@ -1,10 +1,24 @@
-"""Request bodies the suites send: suite data filled in for this run, and PatchOp messages."""
+"""Request bodies the suites send: suite data filled in for this run, PatchOp messages, and
+the SCIM URNs they carry."""
 
 from __future__ import annotations
 
 from typing import Any
 
-PATCH_OP_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+from scimcert.scim.urns import (
+    BULK_REQUEST_URN,
+    ENTERPRISE_URN,
+    ERROR_URN,
+    GROUP_URN,
+    PATCH_OP_URN,
+    SEARCH_REQUEST_URN,
+    SPC_URN,
+    USER_URN,
+)
+
+# Re-exported for the suites, which import from the harness only (ARCHITECTURE.md).
+__all__ = ["BULK_REQUEST_URN", "ENTERPRISE_URN", "ERROR_URN", "GROUP_URN", "PATCH_OP_URN",
+           "SEARCH_REQUEST_URN", "SPC_URN", "USER_URN", "fill", "patch_op"]
 
 
 def fill(value: Any, names: dict[str, str]) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error"
+from scimcert.scim.urns import ERROR_URN
 
 # scimType values of RFC 7644 §3.12, Table 9.
 INVALID_FILTER = "invalidFilter"

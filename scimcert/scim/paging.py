@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from scimcert.scim.errors import INVALID_VALUE, bad_request
-
-LIST_RESPONSE_URN = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+from scimcert.scim.urns import LIST_RESPONSE_URN
 
 T = TypeVar("T")
 

@@ -23,8 +23,8 @@ from scimcert.scim.errors import (
 from scimcert.scim.filter import evaluate, parse_path, validate
 from scimcert.scim.filter.ast import And, Compare, Node
 from scimcert.scim.schema import Attribute, AttrPath, Registry, ResourceType
+from scimcert.scim.urns import PATCH_OP_URN
 
-PATCH_OP_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 OPS = ("add", "replace", "remove")
 
 

@@ -14,12 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from scimcert import paths
+from scimcert.scim.urns import RESOURCE_TYPE_URN, SCHEMA_URN
 
-SCHEMA_URN = "urn:ietf:params:scim:schemas:core:2.0:Schema"
-RESOURCE_TYPE_URN = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
-USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
-GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
-ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 COMMON = "common"
 
 _RESOLVED_MAX = 4096

@@ -12,11 +12,10 @@ from scimcert.harness.checks import (
     expect_schema,
     expect_status,
 )
+from scimcert.harness.messages import BULK_REQUEST_URN, USER_URN
 
 pytestmark = [pytest.mark.feature("bulk"), pytest.mark.writes]
 
-BULK_URN = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
-USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 
 def status_code(result: dict) -> int | None:
@@ -53,7 +52,8 @@ def bulk(scim, cleanup):
     """POST /Bulk with `operations`; created resources are registered for cleanup."""
 
     def run(operations: list[dict], **extra) -> tuple:
-        resp = scim.post("/Bulk", json={"schemas": [BULK_URN], "Operations": operations, **extra})
+        request = {"schemas": [BULK_REQUEST_URN], "Operations": operations, **extra}
+        resp = scim.post("/Bulk", json=request)
         body = body_of(resp) if resp.is_success else {}
         sent = {op.get("bulkId"): op["path"] for op in operations if op["method"] == "POST"}
         for result in body.get("Operations", []) if isinstance(body, dict) else ():
@@ -132,7 +132,7 @@ def max_operations_request(spc, target) -> list[dict]:
     count = int(limits.get("maxOperations", 0)) + 1
     operations = [{"method": "DELETE", "path": f"/Users/{target.run_id}missing-{n}"}
                   for n in range(count)]
-    size = len(json.dumps({"schemas": [BULK_URN], "Operations": operations}))
+    size = len(json.dumps({"schemas": [BULK_REQUEST_URN], "Operations": operations}))
     if size > int(limits.get("maxPayloadSize", size)):
         pytest.skip(f"maxOperations + 1 operations ({size} bytes) exceed maxPayloadSize")
     return operations

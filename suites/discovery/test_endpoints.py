@@ -15,8 +15,8 @@ from scimcert.harness.checks import (
     expect_schema,
     expect_status,
 )
+from scimcert.harness.messages import SPC_URN
 
-SPC_URN = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
 FEATURES = ["patch", "bulk", "filter", "changePassword", "sort", "etag"]
 LISTS = ["/ResourceTypes", "/Schemas"]
 

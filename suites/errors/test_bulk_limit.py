@@ -7,8 +7,8 @@ import json
 import pytest
 
 from scimcert.harness.checks import expect_error
+from scimcert.harness.messages import BULK_REQUEST_URN
 
-BULK_URN = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 # Bodies larger than this are not sent: the check would cost more than it tells.
 LARGEST_PROBE = 8 * 1024 * 1024
 
@@ -21,7 +21,7 @@ def test_oversized_bulk_answers_413(scim, spc, target):
     if not isinstance(limit, int) or limit >= LARGEST_PROBE:
         pytest.skip(f"maxPayloadSize {limit!r} is not a size this suite sends")
     # A DELETE of an id that does not exist: a server that ignores the limit changes nothing.
-    request = {"schemas": [BULK_URN], "Operations": [{
+    request = {"schemas": [BULK_REQUEST_URN], "Operations": [{
         "method": "DELETE", "path": f"/Users/{target.run_id}missing", "bulkId": "oversized",
         "data": {"padding": "x" * (limit + 1)}}]}
     resp = scim.post("/Bulk", content=json.dumps(request).encode(),

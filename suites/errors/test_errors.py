@@ -10,10 +10,10 @@ import pytest
 
 from scimcert import paths
 from scimcert.harness.checks import body_of, expect, expect_equal, expect_error, expect_status
+from scimcert.harness.messages import PATCH_OP_URN
 
 DATA = json.loads((paths.fixtures() / "suites" / "errors.json").read_text(encoding="utf-8"))
 SCIM_JSON = {"Content-Type": "application/scim+json"}
-PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
 def ids(key: str) -> list[Any]:
@@ -147,7 +147,7 @@ def test_unsupported_method_answer_is_scim_error(scim, case):
 
 def remove_without_path(scim, user: dict[str, Any]) -> httpx.Response:
     return scim.patch(f"/Users/{user['id']}",
-                      json={"schemas": [PATCH_URN], "Operations": [{"op": "remove"}]})
+                      json={"schemas": [PATCH_OP_URN], "Operations": [{"op": "remove"}]})
 
 
 @pytest.mark.writes

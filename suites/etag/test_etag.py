@@ -4,10 +4,10 @@ advertises etag."""
 import pytest
 
 from scimcert.harness.checks import body_of, expect, expect_equal, expect_error, expect_status
+from scimcert.harness.messages import PATCH_OP_URN
 
 pytestmark = [pytest.mark.feature("etag"), pytest.mark.writes]
 
-PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 STALE = 'W/"scimcert-stale-version"'
 WRITES = [pytest.param("PUT", id="put"),
           pytest.param("PATCH", id="patch", marks=pytest.mark.feature("etag", "patch"))]
@@ -36,7 +36,7 @@ def write(scim, method, user, display_name, headers=None):
     if method == "PUT":
         return scim.put(path, json={**user, "displayName": display_name}, headers=headers)
     operation = {"op": "replace", "path": "displayName", "value": display_name}
-    return scim.patch(path, json={"schemas": [PATCH_URN], "Operations": [operation]},
+    return scim.patch(path, json={"schemas": [PATCH_OP_URN], "Operations": [operation]},
                       headers=headers)
 
 

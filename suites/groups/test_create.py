@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scimcert.harness.checks import body_of, expect, expect_status
+from scimcert.harness.messages import GROUP_URN
 
-GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
 ADSCIM_URN = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
 
 pytestmark = pytest.mark.writes

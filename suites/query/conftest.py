@@ -11,9 +11,8 @@ import pytest
 
 from scimcert import paths
 from scimcert.harness.checks import body_of, expect, expect_list, expect_status
-from scimcert.harness.messages import fill
+from scimcert.harness.messages import SEARCH_REQUEST_URN, fill
 
-SEARCH_URN = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
 SHORTHAND = "rfc7644/3.4.2.2/complex-value-shorthand"
 QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 COMPARED = re.compile(r"([A-Za-z][\w:.-]*)(?=\s+(?:eq|ne|co|sw|ew|gt|lt|ge|le)\s)", re.I)
@@ -239,7 +238,8 @@ def search(scim):
     """POST /Users/.search with a SearchRequest made of `params`; the ListResponse body."""
 
     def run(**params: Any) -> dict[str, Any]:
-        return expect_list(scim.post("/Users/.search", json={"schemas": [SEARCH_URN], **params}))
+        search = {"schemas": [SEARCH_REQUEST_URN], **params}
+        return expect_list(scim.post("/Users/.search", json=search))
 
     return run
 

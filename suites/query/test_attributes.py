@@ -3,10 +3,10 @@
 import pytest
 
 from scimcert.harness.checks import body_of, expect, expect_equal, expect_status
+from scimcert.harness.messages import USER_URN
 
 pytestmark = pytest.mark.writes
 
-USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 
 def fetch(scim, user, **params):

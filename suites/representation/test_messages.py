@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from scimcert.harness.checks import body_of, expect_schema, expect_status
+from scimcert.harness.messages import BULK_REQUEST_URN
 
 ERROR = "rfc7644/3.12/error-representation"
 BULK = "rfc7644/3.7/bulk-response-representation"
-BULK_URN = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 UNKNOWN_ID = "2819c223-7f76-453a-919d-413861904646"
 
 
@@ -52,7 +52,7 @@ def test_conflict_answer_is_a_valid_error(scim, cleanup, make):
 @pytest.mark.requirement(BULK)
 def test_bulk_answer_is_a_valid_bulk_response(scim, cleanup, make):
     operation = {"method": "POST", "path": "/Users", "bulkId": "rep1", "data": make.user_body()}
-    resp = scim.post("/Bulk", json={"schemas": [BULK_URN], "Operations": [operation]})
+    resp = scim.post("/Bulk", json={"schemas": [BULK_REQUEST_URN], "Operations": [operation]})
     expect_status(resp, 200)
     body = body_of(resp)
     for result in body.get("Operations", []) if isinstance(body, dict) else []:

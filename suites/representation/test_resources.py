@@ -9,9 +9,8 @@ import pytest
 
 from scimcert.harness.bodies import without_nulls
 from scimcert.harness.checks import body_of, expect_list, expect_schema, expect_status
-from scimcert.harness.messages import patch_op
+from scimcert.harness.messages import ENTERPRISE_URN, patch_op
 
-ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 USER = "rfc7643/4.1/user-representation"
 GROUP = "rfc7643/4.2/group-representation"
 ENTERPRISE = "rfc7643/4.3/enterprise-representation"

@@ -10,9 +10,7 @@ import pytest
 
 from scimcert import paths
 from scimcert.harness.checks import body_of, expect_list, expect_status
-from scimcert.harness.messages import fill
-
-USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
+from scimcert.harness.messages import USER_URN, fill
 
 
 def load() -> dict[str, Any]:

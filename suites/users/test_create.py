@@ -10,9 +10,8 @@ import pytest
 
 from scimcert import paths
 from scimcert.harness.checks import body_of, expect, expect_equal, expect_status
+from scimcert.harness.messages import ENTERPRISE_URN, USER_URN
 
-ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
 DATA = json.loads((paths.fixtures() / "suites" / "users.json").read_text(encoding="utf-8"))
 FULL_USER = DATA["full_user"]
 

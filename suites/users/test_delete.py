@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from scimcert.harness.checks import expect, expect_list, expect_status
-from scimcert.harness.messages import PATCH_OP_URN
+from scimcert.harness.messages import PATCH_OP_URN, USER_URN
 
 AFTER_DELETE = {
     "GET": {},
-    "PUT": {"json": {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "x"}},
+    "PUT": {"json": {"schemas": [USER_URN], "userName": "x"}},
     "PATCH": {"json": {"schemas": [PATCH_OP_URN],
                        "Operations": [{"op": "replace", "path": "nickName", "value": "x"}]}},
     "DELETE": {},

@@ -40,8 +40,9 @@ from scimcert.scim.errors import (
 )
 from scimcert.scim.filter import parse, to_string
 from scimcert.scim.filter.ast import And, Compare, Node, Not, Or, Present, ValuePath
-from scimcert.scim.schema import ENTERPRISE_URN, USER_URN, AttrPath, ResourceType
+from scimcert.scim.schema import AttrPath, ResourceType
 from scimcert.scim.sorting import sort_resources
+from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
 
 Factory = Callable[..., ASGIApp]
 Headers = list[tuple[bytes, bytes]]

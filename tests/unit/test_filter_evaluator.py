@@ -8,7 +8,8 @@ import pytest
 from scimcert import paths
 from scimcert.scim.errors import INVALID_FILTER, ScimError
 from scimcert.scim.filter import evaluate, parse, parse_path, validate
-from scimcert.scim.schema import ENTERPRISE_URN, USER_URN, Registry, ResourceType, Schema
+from scimcert.scim.schema import Registry, ResourceType, Schema
+from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
 
 FOLDER = paths.fixtures() / "filters"
 RUN = "t1-"

@@ -8,7 +8,8 @@ from jsonschema import Draft202012Validator
 from scimcert import paths
 from scimcert.scim.filter import parse
 from scimcert.scim.filter.ast import COMPARE_OPS, And, Compare, Not, Or, Present, ValuePath
-from scimcert.scim.schema import USER_URN, AttrPath
+from scimcert.scim.schema import AttrPath
+from scimcert.scim.urns import USER_URN
 
 FOLDER = paths.fixtures() / "filters"
 FILES = sorted(p.name for p in FOLDER.glob("*.json"))

@@ -12,7 +12,8 @@ from scimcert.scim.filter import parse, parse_path
 from scimcert.scim.filter.ast import And, Compare, Not, Or, PatchPath, Present, ValuePath
 from scimcert.scim.filter.lexer import MAX_LENGTH
 from scimcert.scim.filter.parser import MAX_DEPTH
-from scimcert.scim.schema import ENTERPRISE_URN, AttrPath
+from scimcert.scim.schema import AttrPath
+from scimcert.scim.urns import ENTERPRISE_URN
 
 FOLDER = paths.fixtures() / "filters"
 INVALID = json.loads((FOLDER / "invalid.json").read_text(encoding="utf-8"))

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from scimcert import paths
 from scimcert.scim.filter import parse, to_string
 from scimcert.scim.filter.ast import COMPARE_OPS, And, Compare, Not, Or, Present, ValuePath
-from scimcert.scim.schema import ENTERPRISE_URN, USER_URN, AttrPath
+from scimcert.scim.schema import AttrPath
+from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
 
 CANONICAL = json.loads(
     (paths.fixtures() / "filters" / "canonical.json").read_text(encoding="utf-8")

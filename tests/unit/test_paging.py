@@ -3,7 +3,8 @@
 import pytest
 
 from scimcert.scim.errors import ScimError
-from scimcert.scim.paging import LIST_RESPONSE_URN, Page, page_params
+from scimcert.scim.paging import Page, page_params
+from scimcert.scim.urns import LIST_RESPONSE_URN
 
 
 @pytest.mark.parametrize(

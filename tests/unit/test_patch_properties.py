@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scimcert.scim.errors import ScimError
-from scimcert.scim.patch import PATCH_OP_URN, apply_patch
-from scimcert.scim.schema import ENTERPRISE_URN, USER_URN, Registry
+from scimcert.scim.patch import apply_patch
+from scimcert.scim.schema import Registry
+from scimcert.scim.urns import ENTERPRISE_URN, PATCH_OP_URN, USER_URN
 
 REGISTRY = Registry.load()
 USER = {

@@ -7,7 +7,8 @@ import pytest
 
 from scimcert import paths
 from scimcert.scim.projection import project
-from scimcert.scim.schema import ENTERPRISE_URN, GROUP_URN, USER_URN, Registry
+from scimcert.scim.schema import Registry
+from scimcert.scim.urns import ENTERPRISE_URN, GROUP_URN, USER_URN
 
 SAMPLES = paths.fixtures() / "samples"
 

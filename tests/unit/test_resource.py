@@ -8,7 +8,8 @@ import pytest
 from scimcert import paths
 from scimcert.scim.errors import ScimError
 from scimcert.scim.resource import canonicalize, coerce
-from scimcert.scim.schema import ENTERPRISE_URN, GROUP_URN, USER_URN, Registry
+from scimcert.scim.schema import Registry
+from scimcert.scim.urns import ENTERPRISE_URN, GROUP_URN, USER_URN
 
 SAMPLES = paths.fixtures() / "samples"
 RESOURCE_SAMPLES = sorted(SAMPLES.glob("rfc7643-*.json"))

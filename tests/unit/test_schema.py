@@ -2,7 +2,8 @@
 
 import pytest
 
-from scimcert.scim.schema import ENTERPRISE_URN, GROUP_URN, USER_URN, AttrPath, Registry
+from scimcert.scim.schema import AttrPath, Registry
+from scimcert.scim.urns import ENTERPRISE_URN, GROUP_URN, USER_URN
 
 
 @pytest.fixture(scope="module")

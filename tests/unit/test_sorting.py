@@ -5,8 +5,9 @@ import copy
 import pytest
 
 from scimcert.scim.errors import ScimError
-from scimcert.scim.schema import ENTERPRISE_URN, Registry
+from scimcert.scim.schema import Registry
 from scimcert.scim.sorting import sort_resources
+from scimcert.scim.urns import ENTERPRISE_URN
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ from starlette.applications import Starlette
 
 from scimcert.bridge.account import Account
 from scimcert.bridge.app import create_app
-from scimcert.scim.schema import ENTERPRISE_URN, Registry
+from scimcert.scim.schema import Registry
+from scimcert.scim.urns import ENTERPRISE_URN
 
 
 def plain_registry() -> Registry:

@@ -11,7 +11,7 @@ import pytest
 
 from scimcert import paths
 from scimcert.harness.transport import load_factory
-from scimcert.scim.schema import ENTERPRISE_URN
+from scimcert.scim.urns import ENTERPRISE_URN
 
 BRIDGE = Path(__file__).resolve().parent / "plain.py"
 NOT_DECLARED = "does not declare the enterprise extension"
