@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 
 from scimcert.harness import validate
-from scimcert.harness.exchange import Exchange
 from scimcert.scim.urns import GROUP_URN, USER_URN
+from scimcert.wire import Exchange
 
 # Resource kinds by the core schema URN of a resource type (RFC 7643 §6 "schema").
 KIND_OF_SCHEMA = {USER_URN: "User", GROUP_URN: "Group"}

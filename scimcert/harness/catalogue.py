@@ -27,6 +27,8 @@ class Requirement:
     summary: str
     area: str
     source: str | None = None
+    quote: str | None = None
+    notes: str | None = None
 
     @property
     def is_rfc(self) -> bool:
@@ -39,6 +41,15 @@ class Requirement:
 
     def label(self) -> str:
         return f"{self.id} ({self.level}): {self.summary}"
+
+    def citation(self) -> list[str]:
+        """The requirement as a failure states it: label, the sentence behind it, the link."""
+        lines = [self.label()]
+        if self.quote:
+            lines.append(f'  {self.section}: "{self.quote}"')
+        if self.source:
+            lines.append(f"  {self.source}")
+        return lines
 
 
 class Catalogue:
@@ -93,7 +104,8 @@ def load(folder: Path | None = None) -> Catalogue:
                 continue
             first_file[rid] = file.name
             found.append(Requirement(rid, entry["level"], entry["section"], entry["summary"],
-                                     data["area"], entry.get("source")))
+                                     data["area"], entry.get("source"), entry.get("quote"),
+                                     entry.get("notes")))
     if problems:
         raise CatalogueError("invalid requirement catalogue:\n  " + "\n  ".join(problems))
     return Catalogue(found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scimcert.harness.client import Client, TargetError
+from scimcert.wire import Client, TargetError
 
 
 @dataclass(frozen=True)

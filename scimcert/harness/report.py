@@ -1,117 +1,21 @@
-"""The per-requirement conformance report: aggregated from test reports, written as JSON,
-markdown and a self-contained HTML page. RFC conformance and IdP compatibility are kept apart."""
+"""The conformance report: the run's results as one document, written as JSON, markdown and a
+self-contained HTML page. Root causes lead; RFC conformance and IdP compatibility stay apart."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scimcert.harness.bodies import Finding
-from scimcert.harness.catalogue import Catalogue, Requirement
-from scimcert.harness.grading import SEVERITY, Grade, combine, outcome_grade
-from scimcert.harness.page import SECTIONS, page
+from scimcert.harness.html import SECTIONS, page
+from scimcert.harness.outcome import Grade
+from scimcert.harness.results import RequirementOutcome, RootCause
 
-CHECK_FAILURE = "scimcert.harness.checks.CheckFailure"
-VIOLATION = "schema-violation"
-
-
-@dataclass
-class TestOutcome:
-    nodeid: str
-    requirements: tuple[str, ...]
-    grade: Grade | None = None
-    reason: str = ""
-
-
-@dataclass
-class RequirementOutcome:
-    requirement: Requirement
-    grade: Grade
-    tests: list[TestOutcome] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        req = self.requirement
-        return {
-            "id": req.id, "level": req.level, "area": req.area, "section": req.section,
-            "summary": req.summary, "source": req.source, "outcome": self.grade.value,
-            "tests": [{"nodeid": t.nodeid, "outcome": t.grade.value if t.grade else "not run",
-                       "reason": t.reason} for t in self.tests],
-        }
-
-
-def requirement_ids(user_properties: Any) -> tuple[str, ...]:
-    return tuple(value for name, value in user_properties if name == "requirement")
-
-
-def violation_texts(user_properties: Any) -> tuple[str, ...]:
-    return tuple(value for name, value in user_properties if name == VIOLATION)
-
-
-def failure_reason(report: Any) -> str:
-    """The first lines of a failure's message: the check's expected vs actual (CheckFailure
-    messages are already redacted), without the exchange and curl that follow."""
-    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
-    message = str(getattr(crash, "message", "") or "").removeprefix(f"{CHECK_FAILURE}: ")
-    lines = [line for line in message.splitlines() if line.strip()]
-    if "exchange:" in lines:
-        lines = lines[:lines.index("exchange:")]
-    return "\n".join(lines[:8])[:800]
-
-
-def skip_reason(longrepr: Any) -> str | None:
-    if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        return str(longrepr[2]).removeprefix("Skipped: ")
-    return None
-
-
-class Results:
-    """Collects pytest test reports (also on the xdist controller) into test outcomes."""
-
-    def __init__(self) -> None:
-        self.tests: dict[str, TestOutcome] = {}
-        self.seen: dict[tuple[str, str], None] = {}
-
-    @property
-    def violations(self) -> list[tuple[str, str]]:
-        """(nodeid, violation text) of every body a test received that broke its schema."""
-        return list(self.seen)
-
-    def add(self, report: Any) -> None:
-        """Fold one `TestReport` (setup, call or teardown) into its test's outcome."""
-        properties = getattr(report, "user_properties", ())
-        # Each phase's report carries the test's properties so far: keep each violation once.
-        for text in violation_texts(properties):
-            self.seen[(report.nodeid, text)] = None
-        ids = requirement_ids(properties)
-        if not ids:
-            return
-        test = self.tests.setdefault(report.nodeid, TestOutcome(report.nodeid, ids))
-        if report.when != "call" and report.outcome == "passed":
-            return
-        if report.when != "call" and report.outcome == "failed":
-            grade, reason = Grade.ERROR, f"error in {report.when}"
-        else:
-            wasxfail = getattr(report, "wasxfail", None)
-            reason_text = skip_reason(report.longrepr) if report.skipped else None
-            grade = outcome_grade(report.outcome, wasxfail, reason_text)
-            reason = wasxfail or reason_text or (failure_reason(report) if report.failed else "")
-        if test.grade is None or SEVERITY.index(grade) < SEVERITY.index(test.grade):
-            test.grade, test.reason = grade, reason
-
-    def outcomes(self, catalogue: Catalogue) -> list[RequirementOutcome]:
-        """Every catalogue requirement with its tests and combined grade, in catalogue order."""
-        by_req: dict[str, list[TestOutcome]] = {r.id: [] for r in catalogue}
-        for test in self.tests.values():
-            for rid in test.requirements:
-                if rid in by_req:
-                    by_req[rid].append(test)
-        return [RequirementOutcome(req, combine(t.grade for t in by_req[req.id] if t.grade),
-                                   by_req[req.id])
-                for req in catalogue]
+BUCKETS = ("MUST met", "MUST failed", "SHOULD/MAY met", "SHOULD/MAY failed", "deviations",
+           "IdP met", "IdP failed", "blocked", "not applicable", "errors", "skipped", "untested")
 
 
 def area_lines(outcomes: list[RequirementOutcome]) -> list[str]:
@@ -125,10 +29,6 @@ def area_lines(outcomes: list[RequirementOutcome]) -> list[str]:
     return lines
 
 
-BUCKETS = ("MUST met", "MUST failed", "SHOULD/MAY met", "SHOULD/MAY failed", "deviations",
-           "IdP met", "IdP failed", "not applicable", "errors", "skipped", "untested")
-
-
 def _bucket(outcome: RequirementOutcome) -> str:
     level = outcome.requirement.level
     kind = "MUST" if level == "MUST" else "SHOULD/MAY" if outcome.requirement.is_rfc else "IdP"
@@ -136,6 +36,7 @@ def _bucket(outcome: RequirementOutcome) -> str:
         Grade.MET: f"{kind} met",
         Grade.FAILED: f"{kind} failed",
         Grade.DEVIATION: "deviations",
+        Grade.BLOCKED: "blocked",
         Grade.NOT_APPLICABLE: "not applicable",
         Grade.ERROR: "errors",
         Grade.SKIPPED: "skipped",
@@ -143,10 +44,27 @@ def _bucket(outcome: RequirementOutcome) -> str:
     }[outcome.grade]
 
 
+def cause_lines(causes: Sequence[RootCause], limit: int = 10) -> list[str]:
+    """The root causes as the terminal shows them: what failed, what it blocked, a reproducer."""
+    lines = []
+    for number, cause in enumerate(causes[:limit], 1):
+        lines.append(f"{number}. {cause.requirement}: {cause.what} — reported by "
+                     f"{cause.reported_by[0]}, blocks {len(cause.blocked)} test(s)")
+        lines += [f"   {line}" for line in cause.lines[1:]]
+        if cause.exchange:
+            lines.append(f"   {cause.exchange}")
+        if cause.curl:
+            lines.append(f"   reproduce: {cause.curl}")
+    if len(causes) > limit:
+        lines.append(f"… and {len(causes) - limit} more (see the report)")
+    return lines
+
+
 def document(outcomes: list[RequirementOutcome], meta: dict[str, Any],
+             causes: Sequence[RootCause] = (), counts: dict[str, int] | None = None,
              violations: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
-    """The JSON report: run metadata, totals per grade, the two sections, and the bodies
-    received that broke their schema (not graded: the representation suite grades them)."""
+    """The JSON report: run metadata, test counts, root causes, the two sections, and the
+    bodies received that broke their schema (not graded: the representation suite grades them)."""
     sections = {}
     for key, _ in SECTIONS:
         chosen = [o for o in outcomes if o.requirement.is_rfc == (key == "rfc")]
@@ -156,8 +74,8 @@ def document(outcomes: list[RequirementOutcome], meta: dict[str, Any],
         }
     found = [{"test": nodeid, "violation": text, **Finding.parse(text).to_json()}
              for nodeid, text in violations]
-    return {"run": meta, "rfc": sections["rfc"], "idp": sections["idp"],
-            "schema_violations": found}
+    return {"run": meta, "tests": counts or {}, "root_causes": [c.to_json() for c in causes],
+            "rfc": sections["rfc"], "idp": sections["idp"], "schema_violations": found}
 
 
 def markdown(doc: dict[str, Any]) -> str:
@@ -165,6 +83,13 @@ def markdown(doc: dict[str, Any]) -> str:
     lines = ["# SCIM conformance report", "",
              f"Target: {run['target']} · seed {run['seed']} · strict {run['strict']} · "
              f"{run['finished']}", ""]
+    causes = doc.get("root_causes") or []
+    if causes:
+        lines += ["## Root causes", ""]
+        for cause in causes:
+            lines.append(f"- `{cause['requirement']}` {_md(cause['what'])} — blocks "
+                         f"{len(cause['blocked'])} test(s); reproduce: `{cause['curl'] or '—'}`")
+        lines.append("")
     for key, title in SECTIONS:
         section = doc[key]
         lines += [f"## {title}", "", _totals(section["totals"]), "",

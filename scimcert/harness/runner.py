@@ -18,9 +18,10 @@ from typing import Any
 from scimcert import paths
 from scimcert.harness import catalogue as catalogue_module
 from scimcert.harness.catalogue import CatalogueError
-from scimcert.harness.probe import UNUSABLE, Unusable, probe
+from scimcert.harness.connect import connect
+from scimcert.harness.discovery import UNUSABLE, Unusable, probe
 from scimcert.harness.target import SettingError, parse_url, resolve
-from scimcert.harness.transport import connect
+from scimcert.wire import Discard
 
 PLUGIN = "scimcert.harness.plugin"
 BAD_OPTIONS = 2
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     except SettingError as exc:
         return _fail(str(exc), BAD_OPTIONS)
     if target.url is not None:
-        with connect(target) as client:
+        with connect(target, Discard()) as client:
             try:
                 probe(client)
             except Unusable as exc:

@@ -14,6 +14,7 @@ from scimcert.harness.checks import (
     expect_list,
     expect_schema,
     expect_status,
+    precondition,
 )
 from scimcert.harness.messages import SPC_URN
 
@@ -22,13 +23,15 @@ LISTS = ["/ResourceTypes", "/Schemas"]
 
 
 @pytest.fixture(scope="module")
-def resource_types(scim) -> list[dict[str, Any]]:
-    return expect_list(scim.get("/ResourceTypes")).get("Resources", [])
+def resource_types(scim_session) -> list[dict[str, Any]]:
+    with precondition("rfc7644/4/resource-types-list"):
+        return expect_list(scim_session.get("/ResourceTypes")).get("Resources", [])
 
 
 @pytest.fixture(scope="module")
-def schemas(scim) -> list[dict[str, Any]]:
-    return expect_list(scim.get("/Schemas")).get("Resources", [])
+def schemas(scim_session) -> list[dict[str, Any]]:
+    with precondition("rfc7644/4/schemas-list"):
+        return expect_list(scim_session.get("/Schemas")).get("Resources", [])
 
 
 @pytest.mark.requirement("rfc7644/4/service-provider-config")

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from scimcert import paths
+from scimcert.harness.outcome import not_applicable
 
 RESOURCE_REFS = {"User", "Group"}
 
@@ -240,10 +241,10 @@ def declared_as(declared):
 
     def run(slot: Slot, behaviour: str) -> tuple[dict, dict | None]:
         if slot.key not in declared:
-            pytest.skip(f"not declared by this target: {slot.rtype} {slot.path}")
+            not_applicable(f"the target does not declare {slot.rtype} {slot.path}")
         _, attr, parent = declared[slot.key]
         if not BEHAVIOURS[behaviour](attr, parent):
-            pytest.skip(f"the target declares {slot.path} otherwise: mutability="
+            not_applicable(f"the target declares {slot.path} otherwise: mutability="
                         f"{attr.get('mutability')}, returned={attr.get('returned')}")
         return attr, parent
 

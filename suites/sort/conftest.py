@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from scimcert import paths
-from scimcert.harness.checks import body_of, expect_list, expect_status
+from scimcert.harness.checks import body_of, expect_list, expect_status, precondition
+from scimcert.harness.factory import CREATED
 from scimcert.harness.messages import USER_URN, fill
 
 
@@ -37,16 +38,17 @@ class SortUsers:
 
 
 @pytest.fixture(scope="session")
-def sort_users(scim, cleanup, target) -> SortUsers:
+def sort_users(scim_session, cleanup, target) -> SortUsers:
     """POST the users of sort.json with `{run}` = run id + `srt-` (apart from other suites)."""
     names = {"run": f"{target.run_id}srt-", "domain": target.email_domain}
     users: dict[str, dict[str, Any]] = {}
     for key, body in fill(load()["users"], names).items():
-        resp = scim.post("/Users", json={"schemas": [USER_URN], **body})
-        created = body_of(resp) if resp.is_success else None
-        if isinstance(created, dict) and isinstance(created.get("id"), str):
-            cleanup.register("/Users", created["id"])
-        expect_status(resp, 201)
+        with precondition(CREATED):
+            resp = scim_session.post("/Users", json={"schemas": [USER_URN], **body})
+            created = body_of(resp) if resp.is_success else None
+            if isinstance(created, dict) and isinstance(created.get("id"), str):
+                cleanup.register("/Users", created["id"])
+            expect_status(resp, 201)
         users[key] = created
     return SortUsers(names["run"], users)
 

@@ -11,11 +11,8 @@ from scimcert.harness.messages import fill
 
 
 @pytest.fixture
-def named(target) -> Callable[[Any], Any]:
-    """Fills suite data with this run's prefix and email domain."""
-    names = {"run": target.run_id, "domain": target.email_domain}
+def named(make, target) -> Callable[[Any], Any]:
+    """Fills suite data with a prefix of this test's own and the email domain: values that must
+    be unique (userName, emails, externalId) never collide with another test's."""
+    names = {"run": f"{make.tag()}-", "domain": target.email_domain}
     return lambda value: fill(value, names)
-
-
-
-

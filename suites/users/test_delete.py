@@ -53,7 +53,7 @@ def test_deleted_user_is_not_listed(scim, deleted):
 @pytest.mark.writes
 @pytest.mark.requirement("rfc7644/3.6/deleted-no-conflict")
 def test_deleted_username_can_be_reused(make, deleted):
-    make.user(userName=deleted["userName"])
+    expect_status(make.attempt("User", make.user_body(userName=deleted["userName"])), 201)
 
 
 @pytest.mark.writes

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from scimcert import paths
-from scimcert.harness.checks import body_of, expect, expect_equal
+from scimcert.harness.checks import body_of, expect, expect_equal, expect_status
+from scimcert.harness.messages import patch_op
 
 DATA = json.loads((paths.fixtures() / "suites" / "users.json").read_text(encoding="utf-8"))
 ABSENT = object()
@@ -69,3 +70,17 @@ def test_patch_answers_the_resource_or_no_content(make, send_patch):
     expect_equal(body.get("id"), user["id"], "id in the PATCH answer")
     expect_equal(body.get("displayName"), "Answer Check", "displayName in the PATCH answer")
     expect_equal(body.get("userName"), user["userName"], "userName in the PATCH answer")
+
+
+@pytest.mark.writes
+@pytest.mark.feature("patch")
+@pytest.mark.requirement("rfc7644/3.5.2/attributes-answer-200")
+def test_patch_asking_for_attributes_answers_200(scim, make):
+    user = make.user()
+    resp = scim.patch(f"/Users/{user['id']}", params={"attributes": "userName,displayName"},
+                      json=patch_op({"op": "replace", "path": "displayName",
+                                     "value": "Asked For"}))
+    expect_status(resp, 200)
+    body = body_of(resp)
+    expect_equal(body.get("displayName"), "Asked For", "displayName in the PATCH answer")
+    expect_equal(body.get("id"), user["id"], "id in the PATCH answer")

@@ -1774,11 +1774,32 @@ def malformed_json_crashes(**options: Any) -> ASGIApp:
     return MalformedJsonCrashes(create_app(**options))
 
 
+def _patch_as_204(exchange: Exchange) -> None:
+    if exchange.method == "PATCH" and exchange.status == 200:
+        exchange.status = 204
+        exchange.set_body(b"")
+        exchange.set_header(b"content-type", None)
+
+
+def _malformed_json_as_500(exchange: Exchange) -> None:
+    body = exchange.json()
+    if exchange.status == 400 and isinstance(body, dict) and \
+            body.get("scimType") == "invalidSyntax":
+        exchange.status = 500
+        exchange.set_body(json.dumps({**body, "status": "500"}).encode())
+
+
 def auth_disabled(**options: Any) -> Starlette:
     """Serves SCIM without checking credentials at all."""
     return create_app(**{**options, "no_auth": True})
 
 
+patch_always_204 = _wrapping(
+    on_answer=_patch_as_204,
+    doc="Answers every PATCH with 204, even when the client asked for attributes.")
+malformed_json_as_500 = _wrapping(
+    on_answer=_malformed_json_as_500,
+    doc="Answers an unparsable body with a 500 that carries a well-formed SCIM Error.")
 created_answers_200 = _wrapping(
     on_answer=_created_as_200, doc="Answers a create with 200, not 201.")
 location_missing = _wrapping(on_answer=_drop_location, doc="Sends no Location header on create.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scimcert.harness.bodies import Finding, Part, check, check_exchange, classify, kinds_of
-from scimcert.harness.exchange import Exchange
+from scimcert.wire import Exchange
 
 USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"

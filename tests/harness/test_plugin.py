@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from scimcert.harness.probe import UNUSABLE
+from scimcert.harness.discovery import UNUSABLE
 
 pytest_plugins = ["pytester"]
 
@@ -27,8 +27,46 @@ CATALOGUE = {
          "summary": "An Entra behaviour", "source": "https://learn.microsoft.com/entra"},
     ],
 }
+# Requirements the harness files failures under by itself (root causes, server errors).
+CORE = {
+    "area": "core",
+    "requirements": [
+        {"id": "rfc7644/3.3/created-201", "level": "MUST", "section": "RFC 7644 §3.3",
+         "summary": "POST create answers 201 Created",
+         "source": "https://www.rfc-editor.org/rfc/rfc7644#section-3.3",
+         "quote": "an HTTP response SHALL be returned with HTTP status code 201 (Created)."},
+        {"id": "rfc7644/3.12/no-server-error", "level": "SHOULD", "section": "RFC 7644 §3.12",
+         "summary": "No request is answered with a server error"},
+    ],
+}
+# A target that refuses every create and fails on /Groups: enough to show root causes.
+FAULTY_APP = """
+import json
+
+def factory(tokens=()):
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        path, method = scope["path"], scope["method"]
+        status, body = 404, {"status": "404"}
+        if path.endswith("/Users") and method == "POST":
+            status = 400
+            body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+                    "status": "400", "scimType": "invalidValue", "detail": "no creates today"}
+        elif path.endswith("/Users") and method == "GET":
+            status, body = 200, {"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                                 "totalResults": 0, "Resources": []}
+        elif path.endswith("/Groups"):
+            status, body = 500, {"status": "500"}
+        data = json.dumps(body).encode()
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/scim+json")]})
+        await send({"type": "http.response.body", "body": data})
+    return app
+"""
 RECORDER = """
 import json, pytest
+from scimcert.harness.plugin.state import state
 
 CLIENTS = []
 
@@ -38,8 +76,9 @@ def _keep(scim):
 
 def pytest_unconfigure(config):
     if CLIENTS:
+        every = [*CLIENTS[0].sink.exchanges, *state(config).session.held]
         with open("exchanges.json", "w") as out:
-            json.dump([[e.method, e.url, e.status] for e in CLIENTS[0].exchanges], out)
+            json.dump([[e.method, e.url, e.status] for e in every], out)
 """
 
 
@@ -48,6 +87,7 @@ def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     """A project with a one-area catalogue and the plugin enabled."""
     pytester.mkdir("requirements")
     pytester.path.joinpath("requirements", "demo.json").write_text(json.dumps(CATALOGUE))
+    pytester.path.joinpath("requirements", "core.json").write_text(json.dumps(CORE))
     pytester.makeini("[pytest]\nscim_catalogue = requirements\n")
     pytester.mkdir("suites")
     return pytester
@@ -121,7 +161,7 @@ def closed_port() -> int:
 def test_header_shows_sources_and_masks_the_token(suite: pytest.Pytester) -> None:
     write_suite(suite, "import pytest\n@pytest.mark.requirement('rfc7644/3.3/demo-must')\n"
                        "def test_x():\n    pass\n")
-    result = run(suite, "--seed", "42", SCIM_TOKEN=TOKEN)
+    result = run(suite, "--scim-seed", "42", SCIM_TOKEN=TOKEN)
     result.stdout.fnmatch_lines([
         "scim target: in-process reference bridge (default)",
         "scim token: [*][*][*] (from env SCIM_TOKEN)",
@@ -209,7 +249,7 @@ def test_closed_port_stops_the_session_with_one_line(suite: pytest.Pytester) -> 
 
 READ_ONLY_SUITE = """
 import pytest
-from scimcert.harness.client import WritesNotAllowed
+from scimcert.wire import WritesNotAllowed
 
 @pytest.mark.requirement("rfc7644/3.3/demo-must")
 @pytest.mark.writes
@@ -228,7 +268,7 @@ def test_url_without_allow_writes_is_read_only(suite: pytest.Pytester, fake_targ
     write_suite(suite, READ_ONLY_SUITE)
     result = run(suite, "-rs", SCIM_URL=fake_target.url, SCIM_TOKEN=TOKEN)
     result.assert_outcomes(passed=1, skipped=1)
-    result.stdout.fnmatch_lines(["*read-only: pass --allow-writes*"])
+    result.stdout.fnmatch_lines(["*read-only: pass --scim-allow-writes*"])
     assert fake_target.methods.count("POST") == 0
     assert fake_target.methods.count("GET") == 2
 
@@ -281,9 +321,11 @@ def test_interrupted(make):
 
 
 def endpoints(pytester: pytest.Pytester) -> list[tuple[str, str, int]]:
+    """The requests on resources (discovery left out), in the order recorded."""
     calls = json.loads(pytester.path.joinpath("exchanges.json").read_text())
-    return [(method, url.split("/scim/v2/")[1].split("/")[0], status)
-            for method, url, status in calls]
+    found = [(method, url.split("/scim/v2/")[1].split("/")[0], status)
+             for method, url, status in calls]
+    return [call for call in found if call[1] in ("Users", "Groups")]
 
 
 REPORTED = """
@@ -314,7 +356,8 @@ def test_report_has_rfc_and_idp_sections_and_no_token(suite: pytest.Pytester) ->
     result.assert_outcomes(passed=1, failed=1, xfailed=1)
     result.stdout.fnmatch_lines(["demo: 1 MUST met, 1 deviations, 1 IdP failed"])
     doc = json.loads((out / "conformance.json").read_text())
-    assert [(r["id"], r["outcome"]) for r in doc["rfc"]["requirements"]] == [
+    assert [(r["id"], r["outcome"]) for r in doc["rfc"]["requirements"]
+            if r["area"] == "demo"] == [
         ("rfc7644/3.3/demo-must", "met"), ("rfc7644/3.3/demo-should", "deviation")]
     assert [(r["id"], r["outcome"]) for r in doc["idp"]["requirements"]] == [
         ("entra/provisioning/demo-entra", "failed")]
@@ -338,4 +381,99 @@ def test_report_aggregates_across_xdist_workers(suite: pytest.Pytester) -> None:
     result = run(suite, "-n", "2", f"--scim-report={out}")
     result.assert_outcomes(passed=1, failed=1, xfailed=1)
     doc = json.loads((out / "conformance.json").read_text())
-    assert doc["rfc"]["totals"] == {"met": 1, "deviation": 1}
+    assert doc["rfc"]["totals"] == {"met": 1, "deviation": 1, "untested": 2}
+
+
+ROOT_CAUSE_SUITE = """
+import pytest
+
+@pytest.mark.requirement("rfc7644/3.3/demo-must")
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_needs_a_user(make, n):
+    make.user()
+"""
+
+
+def test_failed_precondition_is_one_root_cause_blocking_the_rest(suite: pytest.Pytester
+                                                                 ) -> None:
+    suite.path.joinpath("faulty.py").write_text(FAULTY_APP)
+    write_suite(suite, ROOT_CAUSE_SUITE)
+    out = suite.path / "out"
+    result = run(suite, "--scim-app", "faulty.py:factory", f"--scim-report={out}", "-rs")
+    result.assert_outcomes(failed=1, skipped=2)
+    result.stdout.fnmatch_lines([
+        "*scim root causes*",
+        "1. rfc7644/3.3/created-201: unexpected HTTP status — reported by "
+        "suites/test_demo.py::test_needs_a_user[[]1[]], blocks 2 test(s)",
+        "*blocked by rfc7644/3.3/created-201: unexpected HTTP status*",
+    ])
+    doc = json.loads((out / "conformance.json").read_text())
+    outcomes = {r["id"]: r["outcome"] for r in doc["rfc"]["requirements"]}
+    assert outcomes["rfc7644/3.3/created-201"] == "failed"
+    assert outcomes["rfc7644/3.3/demo-must"] == "blocked"
+    [cause] = doc["root_causes"]
+    assert (len(cause["blocked"]) == 2 and "no creates today" in "\n".join(cause["lines"]) \
+        + (cause["exchange"] or "") + (cause["curl"] or "")) or cause["what"]
+    assert "<h2>Root causes</h2>" in (out / "conformance.html").read_text()
+
+
+def test_server_error_is_filed_under_its_own_requirement(suite: pytest.Pytester) -> None:
+    suite.path.joinpath("faulty.py").write_text(FAULTY_APP)
+    write_suite(suite, """
+import pytest
+
+@pytest.mark.requirement("rfc7644/3.3/demo-should")
+def test_only_looks(scim):
+    scim.get("/Groups")
+""")
+    out = suite.path / "out"
+    result = run(suite, "--scim-app", "faulty.py:factory", f"--scim-report={out}", "-rx")
+    result.assert_outcomes(xfailed=1)
+    result.stdout.fnmatch_lines(["*deviation (SHOULD): the target answered GET *"
+                                 "/Groups → 500*"])
+    doc = json.loads((out / "conformance.json").read_text())
+    outcomes = {r["id"]: r["outcome"] for r in doc["rfc"]["requirements"]}
+    assert outcomes["rfc7644/3.12/no-server-error"] == "deviation"
+    strict = run(suite, "--scim-app", "faulty.py:factory", "--scim-strict")
+    strict.assert_outcomes(failed=1)
+
+
+def test_exception_in_a_should_test_is_an_error_not_a_deviation(suite: pytest.Pytester) -> None:
+    write_suite(suite, """
+import pytest
+
+@pytest.mark.requirement("rfc7644/3.3/demo-should")
+def test_buggy(scim):
+    {}["missing"]
+""")
+    out = suite.path / "out"
+    result = run(suite, f"--scim-report={out}")
+    result.assert_outcomes(failed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    doc = json.loads((out / "conformance.json").read_text())
+    [req] = [r for r in doc["rfc"]["requirements"] if r["id"] == "rfc7644/3.3/demo-should"]
+    assert req["outcome"] == "error"
+    assert "suite error in call: KeyError" in req["tests"][0]["reason"]
+
+
+def test_blocked_test_leaves_its_requirement_not_met(suite: pytest.Pytester) -> None:
+    write_suite(suite, """
+import pytest
+from scimcert.harness.outcome import blocked
+
+@pytest.mark.requirement("rfc7644/3.3/demo-must")
+def test_met(scim):
+    pass
+
+@pytest.mark.requirement("rfc7644/3.3/demo-must")
+def test_cannot_run(scim):
+    blocked("rfc7644/3.3/demo-should", "the target never answered 401")
+""")
+    out = suite.path / "out"
+    result = run(suite, f"--scim-report={out}")
+    result.assert_outcomes(passed=1, skipped=1)
+    doc = json.loads((out / "conformance.json").read_text())
+    [req] = [r for r in doc["rfc"]["requirements"] if r["id"] == "rfc7644/3.3/demo-must"]
+    assert req["outcome"] == "blocked"
+    [stopped] = [t for t in req["tests"] if t["nodeid"].endswith("test_cannot_run")]
+    assert stopped["blocked_by"] == "rfc7644/3.3/demo-should"

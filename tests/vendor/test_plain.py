@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scimcert import paths
-from scimcert.harness.transport import load_factory
+from scimcert.harness.connect import load_factory
 from scimcert.scim.urns import ENTERPRISE_URN
 
 BRIDGE = Path(__file__).resolve().parent / "plain.py"

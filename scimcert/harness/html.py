@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 
 SECTIONS = (("rfc", "RFC conformance"), ("idp", "IdP compatibility"))
-ATTENTION = ("failed", "error", "deviation")
+ATTENTION = ("failed", "error", "deviation", "blocked")
 # Summary columns: (heading, outcome, which levels count); None counts every level.
 COLUMNS = (
     ("MUST met", "met", {"MUST"}), ("MUST failed", "failed", {"MUST"}),
@@ -20,7 +20,8 @@ COLUMNS = (
     ("IdP met", "met", {"entra", "okta", "1password"}),
     ("IdP failed", "failed", {"entra", "okta", "1password"}),
     ("SHOULD/MAY failed (strict)", "failed", {"SHOULD", "MAY"}),
-    ("errors", "error", None), ("not applicable", "not applicable", None),
+    ("blocked", "blocked", None), ("errors", "error", None),
+    ("not applicable", "not applicable", None),
     ("skipped", "skipped", None), ("untested", "untested", None),
 )
 
@@ -46,7 +47,10 @@ code{font:12.5px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .badge{display:inline-block;padding:.05rem .45rem;border-radius:9px;font-size:.8rem;
        font-weight:600;white-space:nowrap}
 .met{background:#e3f2e5;color:#1e6b30}.failed,.error{background:#fbe0e0;color:#9b1c1c}
-.deviation{background:#fff1c7;color:#7a5b00}
+.deviation{background:#fff1c7;color:#7a5b00}.blocked{background:#f3e5f5;color:#6a1b7a}
+.cause{background:#fff;border:1px solid #dde1e6;border-left:6px solid #c62828;border-radius:6px;
+       padding:.6rem .9rem;margin:.6rem 0}
+.cause pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:.4rem 0 0;font-size:12.5px}
 .not-applicable,.skipped,.untested{background:#eceef1;color:#56606b}
 td.zero{color:#b7bec6}
 details summary{cursor:pointer;color:#2d5b9a}
@@ -67,7 +71,7 @@ def page(doc: dict[str, Any]) -> str:
         "<title>SCIM conformance report</title>", f"<style>{STYLE}</style></head><body><main>",
         "<h1>SCIM conformance report</h1>", _run_line(run),
         '<div class="verdicts">', *(_verdict(doc[k]["requirements"], t) for k, t in SECTIONS),
-        "</div>", _attention(doc), _areas(doc), _violations(doc),
+        "</div>", _causes(doc), _attention(doc), _areas(doc), _violations(doc),
     ]
     for key, title in SECTIONS:
         parts += [f'<h2 id="{key}">{escape(title)}</h2>', *_by_area(doc[key]["requirements"])]
@@ -91,7 +95,7 @@ def _verdict(requirements: list[dict[str, Any]], title: str) -> str:
     counts = Counter(r["outcome"] for r in requirements)
     tested = sum(n for outcome, n in counts.items()
                  if outcome not in ("not applicable", "skipped", "untested"))
-    bad = counts["failed"] + counts["error"]
+    bad = counts["failed"] + counts["error"] + counts["blocked"]
     css = "bad" if bad else "soft" if counts["deviation"] else "ok"
     headline = (f"{bad} of {tested} not met" if bad else
                 f"all {tested} met" + (f", {counts['deviation']} deviations"
@@ -112,6 +116,23 @@ def _attention(doc: dict[str, Any]) -> str:
         rows.append(f"<li>{_badge(req['outcome'])} <code>{escape(req['id'])}</code> "
                     f"({escape(req['level'])}) {escape(req['summary'])}{_test_list(tests)}</li>")
     return f'<h2>Needs attention</h2><ul class="attention">{"".join(rows)}</ul>'
+
+
+def _causes(doc: dict[str, Any]) -> str:
+    """The failed preconditions first: each is one fault of the target that kept other tests
+    from their own checks."""
+    causes = doc.get("root_causes") or []
+    if not causes:
+        return ""
+    items = []
+    for cause in causes:
+        detail = "\n".join([*cause["lines"][1:], cause.get("exchange") or "",
+                            f"reproduce: {cause['curl']}" if cause.get("curl") else ""]).strip()
+        items.append(f'<div class="cause"><code>{escape(cause["requirement"])}</code> '
+                     f'{escape(cause["what"])} — blocks <b>{len(cause["blocked"])}</b> '
+                     f'test{"s" if len(cause["blocked"]) != 1 else ""}'
+                     f"<pre>{escape(detail)}</pre></div>")
+    return "<h2>Root causes</h2>" + "".join(items)
 
 
 def _violations(doc: dict[str, Any]) -> str:

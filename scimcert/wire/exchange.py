@@ -4,48 +4,14 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-MASK = "***"
 TOKEN_VARIABLE = "$SCIM_TOKEN"
-# Shorter secrets would mask ordinary text everywhere; tokens this short are refused anyway.
-MIN_SECRET = 4
-SECRET_HEADERS = ("authorization", "proxy-authorization", "cookie", "set-cookie")
 BODY_LIMIT = 4000
 # Transport boilerplate left out of rendered exchanges and reproducers.
 NOISE_HEADERS = frozenset({"content-length", "host", "accept-encoding", "connection",
                            "user-agent"})
-
-
-class Redactor:
-    """Masks secret values wherever they appear: headers, URLs, bodies, messages."""
-
-    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
-        found = {s for s in secrets if s and len(s) >= MIN_SECRET}
-        # Longest first, so a secret containing another is masked whole.
-        self.secrets = tuple(sorted(found, key=len, reverse=True))
-
-    def __call__(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, MASK)
-        return text
-
-    def __repr__(self) -> str:
-        return f"Redactor({len(self.secrets)} secrets)"
-
-    def with_secrets(self, *more: str | None) -> Redactor:
-        return Redactor((*self.secrets, *more))
-
-    def headers(self, items: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-        return tuple((name, self.header(name, value)) for name, value in items)
-
-    def header(self, name: str, value: str) -> str:
-        if name.lower() in SECRET_HEADERS:
-            scheme, _, rest = value.partition(" ")
-            return f"{scheme} {MASK}" if rest else MASK
-        return self(value)
 
 
 @dataclass(frozen=True)
@@ -123,25 +89,3 @@ def _pretty(text: str) -> str:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     except ValueError:
         return text
-
-
-class Tape:
-    """The exchanges of the running test, and the requirements that test proves."""
-
-    def __init__(self) -> None:
-        self.exchanges: list[Exchange] = []
-        self.requirements: tuple[str, ...] = ()
-
-    def record(self, exchange: Exchange) -> None:
-        self.exchanges.append(exchange)
-
-    def reset(self, requirements: Iterable[str] = ()) -> None:
-        self.exchanges = []
-        self.requirements = tuple(requirements)
-
-    @property
-    def last(self) -> Exchange | None:
-        return self.exchanges[-1] if self.exchanges else None
-
-
-TAPE = Tape()

@@ -1,4 +1,5 @@
-"""The recording SCIM client the suites talk through: every exchange kept, secrets redacted."""
+"""The recording SCIM client: requests relative to the target's base URL, credentials kept to the
+target's own origin, writes refused on a read-only run, every exchange recorded, redacted."""
 
 from __future__ import annotations
 
@@ -7,34 +8,46 @@ from typing import Any
 
 import httpx
 
-from scimcert.harness.exchange import TAPE, Exchange, Redactor, Tape
+from scimcert.wire.exchange import Exchange
+from scimcert.wire.guard import WritesNotAllowed, is_write
+from scimcert.wire.redaction import Redactor
+from scimcert.wire.sink import Sink
 
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SCIM_JSON = "application/scim+json"
-
-
-class WritesNotAllowed(RuntimeError):
-    """A write was attempted against a target the run may only read."""
+TARGET = "target"
+OTHER = "other"
 
 
 class TargetError(RuntimeError):
-    """The target did not answer: connection refused, TLS failure, timeout …"""
+    """The target did not answer: connection refused, TLS failure, timeout … `cause` says
+    which, in one line with secrets masked."""
+
+    def __init__(self, title: str, cause: str) -> None:
+        super().__init__(title)
+        self.cause = cause
 
 
 class Client:
-    """Sends SCIM requests relative to the target's base URL and records each exchange."""
+    """Sends SCIM requests relative to `base_url` and records each exchange into `sink`.
+
+    The bearer token and the extra `headers` (API keys, tenant headers) go only to the base URL's
+    origin: an absolute URL the target answers with (a bulk `location`, a `$ref`) on another
+    host is fetched without them, so a target cannot leak its own credentials to a third party.
+    """
 
     def __init__(self, http: httpx.Client, base_url: str, *, token: str | None,
-                 allow_writes: bool, redactor: Redactor, tape: Tape = TAPE,
+                 allow_writes: bool, redactor: Redactor, sink: Sink,
+                 headers: tuple[tuple[str, str], ...] = (),
                  target_token: str | None = None) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
+        self.origin = _origin(httpx.URL(self.base_url))
         self._token = token
         self._target_token = token if target_token is None else target_token
+        self._headers = headers
         self.allow_writes = allow_writes
         self.redactor = redactor
-        self.tape = tape
-        self.exchanges: list[Exchange] = []
+        self.sink = sink
 
     def __repr__(self) -> str:
         auth = "no auth" if self._token is None else "bearer ***"
@@ -42,47 +55,64 @@ class Client:
         return f"<scim Client {self.base_url} {auth} {mode}>"
 
     @property
+    def has_token(self) -> bool:
+        return self._token is not None
+
+    @property
     def last(self) -> Exchange | None:
-        return self.exchanges[-1] if self.exchanges else None
+        return getattr(self.sink, "last", None)
 
     def with_token(self, token: str) -> Client:
         """The same target with another bearer token (the token is redacted like the real one)."""
-        return self._derive(token)
+        return self._derive(token=token, redactor=self.redactor.with_secrets(token))
 
     def without_auth(self) -> Client:
         """The same target with no Authorization header."""
-        return self._derive(None)
+        return self._derive(token=None)
 
-    def _derive(self, token: str | None) -> Client:
-        derived = Client(self.http, self.base_url, token=token, allow_writes=self.allow_writes,
-                         redactor=self.redactor.with_secrets(token), tape=self.tape,
-                         target_token=self._target_token)
-        derived.exchanges = self.exchanges
-        return derived
+    def recording(self, sink: Sink) -> Client:
+        """The same target, recording into `sink`."""
+        return self._derive(sink=sink)
+
+    def _derive(self, **changes: Any) -> Client:
+        options: dict[str, Any] = {
+            "token": self._token, "allow_writes": self.allow_writes, "redactor": self.redactor,
+            "sink": self.sink, "headers": self._headers, "target_token": self._target_token}
+        options.update(changes)
+        return Client(self.http, self.base_url, **options)
 
     def url(self, path: str) -> str:
+        """`path` under the base URL; an absolute URL is kept as it is."""
         if path.startswith(("http://", "https://")):
             return path
         return self.base_url + "/" + path.lstrip("/")
+
+    def at_target(self, url: str) -> bool:
+        """Whether `url` is on the target's own origin (scheme, host and port)."""
+        return _origin(httpx.URL(url)) == self.origin
 
     def get(self, path: str, params: Any = None, headers: dict[str, str] | None = None
             ) -> httpx.Response:
         return self.request("GET", path, params=params, headers=headers)
 
     def post(self, path: str, json: Any = None, content: bytes | str | None = None,
-             headers: dict[str, str] | None = None) -> httpx.Response:
-        return self.request("POST", path, json=json, content=content, headers=headers)
+             headers: dict[str, str] | None = None, params: Any = None) -> httpx.Response:
+        return self.request("POST", path, json=json, content=content, headers=headers,
+                            params=params)
 
     def put(self, path: str, json: Any = None, content: bytes | str | None = None,
-            headers: dict[str, str] | None = None) -> httpx.Response:
-        return self.request("PUT", path, json=json, content=content, headers=headers)
+            headers: dict[str, str] | None = None, params: Any = None) -> httpx.Response:
+        return self.request("PUT", path, json=json, content=content, headers=headers,
+                            params=params)
 
     def patch(self, path: str, json: Any = None, content: bytes | str | None = None,
-              headers: dict[str, str] | None = None) -> httpx.Response:
-        return self.request("PATCH", path, json=json, content=content, headers=headers)
+              headers: dict[str, str] | None = None, params: Any = None) -> httpx.Response:
+        return self.request("PATCH", path, json=json, content=content, headers=headers,
+                            params=params)
 
-    def delete(self, path: str, headers: dict[str, str] | None = None) -> httpx.Response:
-        return self.request("DELETE", path, headers=headers)
+    def delete(self, path: str, headers: dict[str, str] | None = None,
+               params: Any = None) -> httpx.Response:
+        return self.request("DELETE", path, headers=headers, params=params)
 
     def request(self, method: str, path: str, *, params: Any = None, json: Any = None,
                 content: bytes | str | None = None, headers: dict[str, str] | None = None
@@ -91,28 +121,33 @@ class Client:
         method = method.upper()
         url = self.url(path)
         if not self.allow_writes and is_write(method, url):
-            raise WritesNotAllowed(
-                f"read-only run: refusing {method} {self.redactor(url)} (pass --allow-writes)")
-        request = self.http.build_request(method, url, params=params, json=json, content=content,
-                                          headers=self._headers(headers, json is not None))
+            raise WritesNotAllowed(f"read-only run: refusing {method} {self.redactor(url)} "
+                                   "(allow writes: --allow-writes or --scim-allow-writes)")
+        own = self.at_target(url)
+        request = self.http.build_request(
+            method, url, params=params, json=json, content=content,
+            headers=self._request_headers(headers, json is not None, credentials=own))
         started = time.perf_counter()
         try:
             response = self.http.send(request)
         except httpx.TransportError as exc:
-            exchange = self._record(request, None, time.perf_counter() - started,
-                                    self.redactor(describe(exc)))
-            raise TargetError(f"{exchange.title}") from None
+            cause = self.redactor(describe(exc))
+            exchange = self._record(request, None, time.perf_counter() - started, cause)
+            raise TargetError(exchange.title, cause) from None
         response.read()
         exchange = self._record(request, response, time.perf_counter() - started, None)
         response.extensions = {**response.extensions, "scimcert.exchange": exchange}
         return response
 
-    def _headers(self, extra: dict[str, str] | None, has_json: bool) -> dict[str, str]:
+    def _request_headers(self, extra: dict[str, str] | None, has_json: bool, *,
+                         credentials: bool) -> dict[str, str]:
         headers = {"Accept": SCIM_JSON}
         if has_json:
             headers["Content-Type"] = SCIM_JSON
-        if self._token is not None:
-            headers["Authorization"] = f"Bearer {self._token}"
+        if credentials:
+            headers.update(self._headers)
+            if self._token is not None:
+                headers["Authorization"] = f"Bearer {self._token}"
         headers.update(extra or {})
         return headers
 
@@ -122,7 +157,7 @@ class Client:
         auth = request.headers.get("authorization")
         credential = None
         if auth is not None:
-            credential = "target" if auth == f"Bearer {self._target_token}" else "other"
+            credential = TARGET if auth == f"Bearer {self._target_token}" else OTHER
         exchange = Exchange(
             method=request.method,
             url=redact(str(request.url)),
@@ -136,16 +171,13 @@ class Client:
             error=error,
             credential=credential,
         )
-        self.exchanges.append(exchange)
-        self.tape.record(exchange)
+        self.sink.record(exchange)
         return exchange
 
 
-def is_write(method: str, url: str) -> bool:
-    # RFC 7644 §3.4.3: POST to a ".search" endpoint is a query and changes nothing.
-    if method == "POST" and httpx.URL(url).path.rstrip("/").endswith("/.search"):
-        return False
-    return method in WRITE_METHODS
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    port = url.port or {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host.lower(), port
 
 
 def exchange_of(response: httpx.Response) -> Exchange | None:

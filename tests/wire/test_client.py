@@ -1,4 +1,5 @@
-"""The recording client: redaction everywhere, curl reproducers, read-only refusal."""
+"""The recording client: redaction everywhere, curl reproducers, read-only refusal, credentials
+kept to the target's origin, exchanges recorded into the sink the caller passes."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ import httpx
 import pytest
 
 from scimcert.harness.checks import CheckFailure, expect_status
-from scimcert.harness.client import Client, TargetError, WritesNotAllowed
-from scimcert.harness.exchange import Redactor, Tape
+from scimcert.wire import Client, Redactor, Ring, Tape, TargetError, WritesNotAllowed
 
 TOKEN = "tok-7c1e9a55d2"
 HEADER_SECRET = "hdr-secret-42"
@@ -23,17 +23,18 @@ def echo(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json=body, headers={"Set-Cookie": f"session={TOKEN}"})
 
 
-def make_client(handler=echo, *, allow_writes: bool = True) -> tuple[Client, list[str]]:
+def make_client(handler=echo, *, allow_writes: bool = True, sink=None
+                ) -> tuple[Client, list[str]]:
     sent: list[str] = []
 
     def counting(request: httpx.Request) -> httpx.Response:
         sent.append(request.method)
         return handler(request)
 
-    http = httpx.Client(transport=httpx.MockTransport(counting),
-                        headers={"X-Api-Key": HEADER_SECRET})
+    http = httpx.Client(transport=httpx.MockTransport(counting))
     client = Client(http, BASE, token=TOKEN, allow_writes=allow_writes,
-                    redactor=Redactor([TOKEN, HEADER_SECRET]), tape=Tape())
+                    redactor=Redactor([TOKEN, HEADER_SECRET]), sink=sink or Tape(),
+                    headers=(("X-Api-Key", HEADER_SECRET),))
     return client, sent
 
 
@@ -57,8 +58,8 @@ def test_curl_reproducer_uses_the_token_variable() -> None:
     client, _ = make_client()
     client.post("/Users", json={"userName": "bjensen"})
     assert client.last.curl() == (
-        "curl -sS -i -X POST -H 'x-api-key: ***' -H 'accept: application/scim+json' "
-        "-H 'content-type: application/scim+json' "
+        "curl -sS -i -X POST -H 'accept: application/scim+json' "
+        "-H 'content-type: application/scim+json' -H 'x-api-key: ***' "
         "-H \"Authorization: Bearer $SCIM_TOKEN\" "
         "--data-raw '{\"userName\":\"bjensen\"}' https://bridge.example/scim/v2/Users")
 
@@ -108,19 +109,57 @@ def test_timeout_becomes_a_target_error() -> None:
         client.get("/Users")
 
 
-def test_check_failure_shows_expected_actual_exchange_and_curl() -> None:
+def test_check_failure_carries_expected_actual_and_the_redacted_exchange() -> None:
     client, _ = make_client(lambda request: httpx.Response(
         500, json={"detail": f"token {TOKEN} rejected"}))
     resp = client.get("/Users")
     with pytest.raises(CheckFailure) as raised:
         expect_status(resp, 200)
-    message = str(raised.value)
-    assert "expected: 200\n  actual:   500" in message
-    assert "> GET https://bridge.example/scim/v2/Users" in message
-    assert "< 500 Internal Server Error" in message
-    assert '-H "Authorization: Bearer $SCIM_TOKEN"' in message
-    assert TOKEN not in message
+    assert "expected: 200\n  actual:   500" in str(raised.value)
+    exchange = raised.value.failure.exchange
+    shown = exchange.render() + exchange.curl()
+    assert "> GET https://bridge.example/scim/v2/Users" in shown
+    assert "< 500 Internal Server Error" in shown
+    assert '-H "Authorization: Bearer $SCIM_TOKEN"' in shown
+    assert TOKEN not in shown
 
 
 def test_short_secrets_are_not_masked_inside_ordinary_text() -> None:
     assert Redactor(["abc", TOKEN])(f"abc {TOKEN}") == "abc ***"
+
+
+def seen_by(url: str) -> dict:
+    client, _ = make_client()
+    return client.get(url).json()
+
+
+def test_credentials_go_only_to_the_target_origin() -> None:
+    own = seen_by("https://bridge.example/scim/v2/Users/1")
+    assert own["auth"] == f"Bearer {TOKEN}" and own["key"] == HEADER_SECRET
+    for elsewhere in ("https://evil.example/scim/v2/Users/1", "http://bridge.example/scim/v2",
+                      "https://bridge.example:8443/scim/v2/Users"):
+        answer = seen_by(elsewhere)
+        assert answer["auth"] is None, elsewhere
+        assert answer["key"] is None, elsewhere
+
+
+def test_exchanges_go_to_the_sink_passed_in() -> None:
+    tape = Tape()
+    client, _ = make_client(sink=tape)
+    client.get("/Users")
+    other = Tape()
+    client.recording(other).get("/Groups")
+    assert [e.url.rsplit("/", 1)[-1] for e in tape.exchanges] == ["Users"]
+    assert [e.url.rsplit("/", 1)[-1] for e in other.exchanges] == ["Groups"]
+
+
+def test_ring_keeps_only_the_newest_exchanges() -> None:
+    ring = Ring(3)
+    client, _ = make_client(sink=ring)
+    for n in range(5):
+        client.get(f"/Users/{n}")
+    assert ring.total == 5
+    assert [e.url.rsplit("/", 1)[-1] for e in ring.held] == ["2", "3", "4"]
+    assert [e.url.rsplit("/", 1)[-1] for e in ring.since(3)] == ["3", "4"]
+    assert ring.since(0) == list(ring.held)
+    assert ring.since(5) == []

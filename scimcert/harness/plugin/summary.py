@@ -1,0 +1,140 @@
+"""After the tests: the results of every test (gathered where pytest reports), the terminal
+summary led by root causes, the conformance report, and what the run left behind."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import scimcert
+from scimcert.harness import bodies, report
+from scimcert.harness.plugin.state import catalogue, is_worker, state
+from scimcert.harness.results import Results, blocked_by
+from scimcert.harness.target import mask_url
+
+SHOWN_VIOLATIONS = 3
+
+
+class Collector:
+    """Folds every test report into the results; registered on the process that reports
+    (the xdist controller, or the only process)."""
+
+    def __init__(self, results: Results) -> None:
+        self.results = results
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.results.add(report)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    config = session.config
+    if not is_worker(config):
+        results = state(config).results = Results(state(config).target.strict)
+        config.pluginmanager.register(Collector(results), "scimcert-collector")
+        _record_seed(config)
+
+
+def _record_seed(config: pytest.Config) -> None:
+    """The seed in the JUnit file too, so every report says how to replay the run."""
+    from _pytest.junitxml import xml_key
+
+    xml = config.stash.get(xml_key, None)
+    if xml is not None:
+        xml.add_global_property("scim_seed", str(state(config).target.seed))
+        xml.add_global_property("scim_run_id", state(config).target.run_id)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    leftovers = getattr(node, "workeroutput", {}).get("scim_leftovers", [])
+    state(node.config).leftovers.extend(leftovers)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    st = state(config)
+    if is_worker(config):
+        config.workeroutput["scim_leftovers"] = st.leftovers
+        return
+    _allure_environment(config, _meta(st))
+    if st.target.report and st.results is not None and st.results.tests:
+        outcomes = st.results.outcomes(catalogue(config))
+        doc = report.document(outcomes, _meta(st), causes=st.results.root_causes(),
+                              counts=st.results.counts(), violations=st.results.violations)
+        report.write(Path(st.target.report), doc, secrets=st.target.secrets())
+
+
+def _allure_environment(config: pytest.Config, meta: dict[str, Any]) -> None:
+    """The run's target, seed and mode on allure's Environment panel (environment.properties)."""
+    folder = getattr(config.option, "allure_report_dir", None)
+    if not folder:
+        return
+    keys = ("target", "seed", "run_id", "strict", "allow_writes", "version")
+    lines = [f"scim.{key}={str(meta[key]).replace(chr(10), ' ')}" for key in keys]
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    Path(folder, "environment.properties").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _meta(st: Any) -> dict[str, Any]:
+    target = st.target
+    return {
+        "target": "in-process reference bridge" if target.url is None else mask_url(target.url),
+        "version": scimcert.__version__,
+        "seed": target.seed,
+        "run_id": target.run_id,
+        "strict": target.strict,
+        "allow_writes": target.allow_writes,
+        "started": st.started,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    st = state(config)
+    results = st.results
+    if results is not None and results.tests:
+        causes = results.root_causes()
+        if causes:
+            terminalreporter.section("scim root causes", red=True)
+            for line in report.cause_lines(causes):
+                terminalreporter.line(line)
+        terminalreporter.section("scim conformance by area")
+        for line in report.area_lines(results.outcomes(catalogue(config))):
+            terminalreporter.line(line)
+        counts = results.counts()
+        terminalreporter.line("tests: " + ", ".join(f"{n} {grade}"
+                                                    for grade, n in sorted(counts.items())))
+        typed = blocked_by(results.tests.values())
+        for requirement, n in sorted(typed.items()):
+            terminalreporter.line(f"blocked by {requirement}: {n} test(s)")
+        terminalreporter.line(f"seed {st.target.seed} (replay with --scim-seed "
+                              f"{st.target.seed})")
+        if st.target.report:
+            terminalreporter.line(f"report: {Path(st.target.report) / 'conformance.html'}")
+    if results is not None and results.violations:
+        _summarise_violations(terminalreporter, results.violations)
+    if st.leftovers:
+        terminalreporter.section("scim resources left behind", red=True)
+        for line in st.leftovers:
+            terminalreporter.line(line, red=True)
+
+
+def _summarise_violations(terminalreporter: Any, violations: list[tuple[str, str]]) -> None:
+    """How many bodies broke their schema, and the first few of each kind; the tests that met
+    them keep their own outcome (the representation suite grades representations)."""
+    terminalreporter.section("scim bodies that are not valid SCIM", yellow=True)
+    tests = len({nodeid for nodeid, _ in violations})
+    terminalreporter.line(f"{len(violations)} schema violation(s) in bodies received by {tests} "
+                          "test(s); listed in the report, not graded here")
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    for nodeid, text in violations:
+        by_kind.setdefault(bodies.Finding.parse(text).kind or "other", []).append((nodeid, text))
+    for kind, found in by_kind.items():
+        terminalreporter.line(f"{kind}: {len(found)}")
+        for nodeid, text in found[:SHOWN_VIOLATIONS]:
+            terminalreporter.line(f"  {text}  [{nodeid}]")

@@ -1,0 +1,226 @@
+"""A test's verdict from how it ended, and its pytest report to match.
+
+- a check's failure is filed under the check's requirement (else the test's), and is a
+  deviation when that requirement is a SHOULD or MAY, unless the run is strict;
+- a failed precondition (a create, a data set, a read the test needed) is one root cause: the
+  first test meeting it reports it under the requirement that failed; later ones are blocked;
+- any other exception is an error of the suite or of the connection, never a deviation;
+- a server error (5xx) met anywhere in a test fails it under its own requirement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from scimcert.harness.catalogue import Requirement
+from scimcert.harness.checks import CheckFailure, Failure, PreconditionFailed
+from scimcert.harness.outcome import (
+    AT_CHECK,
+    AT_PRECONDITION,
+    Blocked,
+    Grade,
+    NotApplicable,
+    Verdict,
+)
+from scimcert.harness.plugin import recording
+from scimcert.harness.plugin.selection import READ_ONLY, READ_ONLY_REASON, REQUIREMENTS
+from scimcert.harness.plugin.state import catalogue, state
+from scimcert.harness.results import SERVER_ERROR
+from scimcert.wire import Redactor, TargetError
+
+SHOWN_EXCHANGES = 5
+REASON_LINES = 8
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Iterator[pytest.TestReport]:
+    recording.check_bodies(item)
+    rep: pytest.TestReport = yield
+    verdict = judge(item, call, rep)
+    if verdict is not None:
+        present(item, rep, verdict, call)
+    return rep
+
+
+def judge(item: pytest.Item, call: pytest.CallInfo[None], rep: pytest.TestReport
+          ) -> Verdict | None:
+    """The verdict a phase's report carries; None for a setup that passed, a clean teardown,
+    and a test that is not a suite test (it names no requirement)."""
+    if REQUIREMENTS not in item.stash:
+        return None
+    if rep.when == "teardown":
+        if rep.failed:
+            return Verdict(Grade.ERROR, reason=f"error in teardown: {_exception(call)}")
+        return None
+    if rep.when == "setup" and rep.passed:
+        return None
+    if rep.passed:
+        verdict = Verdict(Grade.MET)
+    elif rep.skipped:
+        verdict = _skipped(item, call)
+    else:
+        verdict = _failed(item, call, rep)
+    return _with_server_errors(item, verdict)
+
+
+def _skipped(item: pytest.Item, call: pytest.CallInfo[None]) -> Verdict:
+    error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, NotApplicable):
+        return Verdict(Grade.NOT_APPLICABLE, reason=error.msg or "not applicable")
+    if isinstance(error, Blocked):
+        return Verdict(Grade.BLOCKED, reason=error.msg or "", blocked_by=error.by)
+    if item.stash.get(READ_ONLY, False):
+        return Verdict(Grade.SKIPPED, reason=READ_ONLY_REASON)
+    return Verdict(Grade.SKIPPED, reason=getattr(error, "msg", None) or "skipped")
+
+
+def _failed(item: pytest.Item, call: pytest.CallInfo[None], rep: pytest.TestReport) -> Verdict:
+    error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, PreconditionFailed):
+        return _root_cause(item, error.failure)
+    if isinstance(error, CheckFailure):
+        failure = error.failure
+        filed = failure.requirement or _only_requirement(item)
+        return Verdict(_failure_grade(item, filed), reason=_reason(item, failure),
+                       requirement=filed, at=AT_CHECK if rep.when == "call" else rep.when)
+    if isinstance(error, TargetError):
+        return Verdict(Grade.ERROR, reason=f"target error: {error}")
+    return Verdict(Grade.ERROR, reason=f"suite error in {rep.when}: {_exception(call)}")
+
+
+def _root_cause(item: pytest.Item, failure: Failure) -> Verdict:
+    st = state(item.config)
+    key = failure.key()
+    if key in st.causes:
+        return Verdict(Grade.BLOCKED, reason=f"blocked by {failure.requirement}: {failure.what}",
+                       blocked_by=failure.requirement, cause=key)
+    st.causes[key] = item.nodeid
+    redact = Redactor(st.target.secrets())
+    exchange = failure.exchange or recording.last_exchange(item)
+    finding = {"key": key, "requirement": failure.requirement, "what": failure.what,
+               "lines": [redact(line) for line in failure.lines()],
+               "exchange": exchange.title if exchange else None,
+               "curl": exchange.curl() if exchange else None}
+    return Verdict(_failure_grade(item, failure.requirement), reason=_reason(item, failure),
+                   requirement=failure.requirement, at=AT_PRECONDITION, cause=key,
+                   finding=finding)
+
+
+def _with_server_errors(item: pytest.Item, verdict: Verdict) -> Verdict:
+    """A test that met a server error is graded under `SERVER_ERROR` too; one that otherwise
+    held (or did not apply) is graded by it alone."""
+    errors = recording.server_errors(item)
+    if not errors:
+        return verdict
+    if verdict.grade in (Grade.MET, Grade.NOT_APPLICABLE, Grade.SKIPPED):
+        return replace(verdict, grade=_failure_grade(item, SERVER_ERROR),
+                       requirement=SERVER_ERROR, at=AT_CHECK,
+                       reason=f"the target answered {errors[0]}", server_errors=errors)
+    return replace(verdict, server_errors=errors)
+
+
+def _only_requirement(item: pytest.Item) -> str | None:
+    named = item.stash.get(REQUIREMENTS, ())
+    return named[0].id if len(named) == 1 else None
+
+
+def _requirements(item: pytest.Item, filed: str | None) -> tuple[Requirement, ...]:
+    """The requirements a failure is judged by: the one it is filed under, else the test's."""
+    if filed is not None:
+        found = catalogue(item.config).get(filed)
+        if found is None:
+            raise pytest.UsageError(f"{item.nodeid}: a check names unknown requirement {filed!r}")
+        return (found,)
+    return item.stash.get(REQUIREMENTS, ())
+
+
+def _failure_grade(item: pytest.Item, filed: str | None) -> Grade:
+    soft = [r.soft for r in _requirements(item, filed)]
+    if soft and all(soft) and not state(item.config).target.strict:
+        return Grade.DEVIATION
+    return Grade.FAILED
+
+
+def _reason(item: pytest.Item, failure: Failure) -> str:
+    lines = [r.label() for r in _requirements(item, failure.requirement)] + failure.lines()
+    redact = Redactor(state(item.config).target.secrets())
+    return redact("\n".join(lines[:REASON_LINES]))
+
+
+def _message(item: pytest.Item, failure: Failure) -> str:
+    """A failure in full: each requirement with its RFC sentence and link, expected vs actual,
+    the exchange and a curl reproducer (the token stays in $SCIM_TOKEN)."""
+    lines = [line for r in _requirements(item, failure.requirement) for line in r.citation()]
+    lines += failure.lines()
+    exchange = failure.exchange or recording.last_exchange(item)
+    if exchange is not None:
+        lines += ["", "exchange:", exchange.render(), "", "reproduce:", exchange.curl()]
+    return Redactor(state(item.config).target.secrets())("\n".join(lines))
+
+
+def _exception(call: pytest.CallInfo[None]) -> str:
+    if call.excinfo is None:
+        return "no exception"
+    return f"{call.excinfo.typename}: {call.excinfo.value}".splitlines()[0]
+
+
+def present(item: pytest.Item, rep: pytest.TestReport, verdict: Verdict,
+            call: pytest.CallInfo[None]) -> None:
+    """Make the pytest report say what the verdict says; the verdict travels on it."""
+    rep.scim = verdict.to_json()  # type: ignore[attr-defined]
+    error = call.excinfo.value if call.excinfo is not None else None
+    if verdict.grade == Grade.FAILED:
+        _as_failure(item, rep, verdict, error)
+    elif verdict.grade == Grade.DEVIATION:
+        rep.outcome = "skipped"
+        levels = _requirements(item, verdict.requirement)
+        soft = "SHOULD" if any(r.level == "SHOULD" for r in levels) else "MAY"
+        what = error.failure.what if isinstance(error, CheckFailure | PreconditionFailed) \
+            else verdict.reason.splitlines()[0]
+        rep.wasxfail = f"deviation ({soft}): {what}"  # type: ignore[attr-defined]
+    elif verdict.grade in (Grade.BLOCKED, Grade.NOT_APPLICABLE, Grade.SKIPPED):
+        rep.outcome = "skipped"
+        if hasattr(rep, "wasxfail"):
+            del rep.wasxfail
+        _, line, _ = item.location
+        rep.longrepr = (str(item.path), (line or 0) + 1, f"Skipped: {verdict.reason}")
+    elif verdict.grade == Grade.ERROR:
+        if isinstance(error, TargetError):
+            rep.longrepr = f"target error: {error}"
+        else:
+            _show_exchanges(item, rep)
+
+
+def _as_failure(item: pytest.Item, rep: pytest.TestReport, verdict: Verdict,
+                error: Any) -> None:
+    rep.outcome = "failed"
+    # A failed precondition or check in a fixture is the test's failure, a verdict on the
+    # target, not an error of the suite: reported as the test's own (pytest calls setup
+    # failures "errors").
+    rep.when = "call"  # type: ignore[assignment]
+    if isinstance(error, CheckFailure | PreconditionFailed):
+        rep.longrepr = _message(item, error.failure)
+    elif verdict.server_errors:
+        cited = [line for r in _requirements(item, SERVER_ERROR) for line in r.citation()]
+        rep.longrepr = "\n".join([*cited, verdict.reason, *recording_lines(item)])
+
+
+def recording_lines(item: pytest.Item) -> list[str]:
+    """The server errors of `item` as exchanges with reproducers."""
+    lines: list[str] = []
+    for exchange in recording.exchanges(item):
+        if exchange.status is not None and exchange.status >= 500 \
+                and exchange.status != recording.NOT_IMPLEMENTED:
+            lines += ["", exchange.render(), "", "reproduce:", exchange.curl()]
+    return lines
+
+
+def _show_exchanges(item: pytest.Item, rep: pytest.TestReport) -> None:
+    shown = recording.exchanges(item)[-SHOWN_EXCHANGES:]
+    if shown:
+        rep.sections.append(("scim exchanges", "\n\n".join(e.render() for e in shown)))
