@@ -11,7 +11,6 @@ from scimcert import paths
 from scimcert.harness import validate
 
 RFC_LEVELS = ("MUST", "SHOULD", "MAY")
-IDP_LEVELS = ("entra", "okta", "1password")
 SOFT_LEVELS = frozenset({"SHOULD", "MAY"})
 
 
@@ -52,11 +51,37 @@ class Requirement:
         return lines
 
 
-class Catalogue:
-    """All requirements by id, in file then entry order."""
+@dataclass(frozen=True)
+class Document:
+    """A document requirements come from: an RFC, or an IdP's documentation."""
 
-    def __init__(self, requirements: list[Requirement]) -> None:
+    id: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The RFCs and the IdPs of `fixtures/sources/documents.json`."""
+
+    rfc: tuple[Document, ...]
+    idp: tuple[Document, ...]
+
+    @property
+    def prefixes(self) -> frozenset[str]:
+        return frozenset(d.id for d in (*self.rfc, *self.idp))
+
+    @property
+    def idps(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.idp)
+
+
+class Catalogue:
+    """All requirements by id, in file then entry order, and the documents they come from."""
+
+    def __init__(self, requirements: list[Requirement], sources: Sources | None = None) -> None:
         self.requirements = {r.id: r for r in requirements}
+        self.sources = sources or load_sources()
 
     def __contains__(self, rid: object) -> bool:
         return rid in self.requirements
@@ -81,9 +106,25 @@ def default_folder() -> Path:
     return paths.fixtures() / "requirements"
 
 
+def load_sources(file: Path | None = None) -> Sources:
+    """The documents requirement ids and IdP levels may name, validated against their schema."""
+    file = file or paths.fixtures() / "sources" / "documents.json"
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CatalogueError(f"cannot read {file.name}: {exc}") from None
+    violations = validate.violations(data, "sources", str(paths.schemas() / "data"))
+    if violations:
+        raise CatalogueError(f"invalid {file.name}:\n  " + "\n  ".join(map(str, violations)))
+    return Sources(*(tuple(Document(d["id"], d["name"], d["url"]) for d in data[kind])
+                     for kind in ("rfc", "idp")))
+
+
 def load(folder: Path | None = None) -> Catalogue:
     """Read and validate every `*.json` in `folder`; raise CatalogueError naming each problem."""
     folder = folder or default_folder()
+    sources = load_sources()
+    levels = (*RFC_LEVELS, *sources.idps)
     problems: list[str] = []
     found: list[Requirement] = []
     first_file: dict[str, str] = {}
@@ -97,8 +138,20 @@ def load(folder: Path | None = None) -> Catalogue:
         if violations:
             problems += [f"{file.name}{v.pointer}: {v.message}" for v in violations]
             continue
-        for entry in data["requirements"]:
+        for index, entry in enumerate(data["requirements"]):
             rid = entry["id"]
+            where = f"{file.name}/requirements/{index}"
+            if rid.split("/", 1)[0] not in sources.prefixes:
+                problems.append(f"{where}/id: {rid} names no document of sources/documents.json")
+                continue
+            if entry["level"] not in levels:
+                problems.append(f"{where}/level: {entry['level']!r} is neither an RFC 2119 level "
+                                f"nor an IdP ({', '.join(sources.idps)})")
+                continue
+            if entry["level"] in sources.idps and not rid.startswith(entry["level"] + "/"):
+                problems.append(f"{where}/level: {rid} is an observation of "
+                                f"{rid.split('/', 1)[0]}, not of {entry['level']}")
+                continue
             if rid in first_file:
                 problems.append(f"{file.name}: duplicate id {rid} (first in {first_file[rid]})")
                 continue
@@ -108,4 +161,4 @@ def load(folder: Path | None = None) -> Catalogue:
                                      entry.get("notes")))
     if problems:
         raise CatalogueError("invalid requirement catalogue:\n  " + "\n  ".join(problems))
-    return Catalogue(found)
+    return Catalogue(found, sources)

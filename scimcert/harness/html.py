@@ -13,12 +13,13 @@ from typing import Any
 
 SECTIONS = (("rfc", "RFC conformance"), ("idp", "IdP compatibility"))
 ATTENTION = ("failed", "error", "deviation", "blocked")
-# Summary columns: (heading, outcome, which levels count); None counts every level.
+IDP = frozenset({"idp"})
+# Summary columns: (heading, outcome, which levels count); None counts every level, IDP the
+# levels of the IdPs the report's catalogue names.
 COLUMNS = (
     ("MUST met", "met", {"MUST"}), ("MUST failed", "failed", {"MUST"}),
     ("SHOULD/MAY met", "met", {"SHOULD", "MAY"}), ("deviations", "deviation", None),
-    ("IdP met", "met", {"entra", "okta", "1password"}),
-    ("IdP failed", "failed", {"entra", "okta", "1password"}),
+    ("IdP met", "met", IDP), ("IdP failed", "failed", IDP),
     ("SHOULD/MAY failed (strict)", "failed", {"SHOULD", "MAY"}),
     ("blocked", "blocked", None), ("errors", "error", None),
     ("not applicable", "not applicable", None),
@@ -75,10 +76,12 @@ def page(doc: dict[str, Any]) -> str:
     ]
     for key, title in SECTIONS:
         parts += [f'<h2 id="{key}">{escape(title)}</h2>', *_by_area(doc[key]["requirements"])]
+    idps = "/".join(d["id"] for d in doc.get("sources", {}).get("idp", [])) or "IdP levels"
     parts += [f"<footer>scimcert {escape(str(run.get('version', '')))} · levels: MUST fails, "
-              "SHOULD/MAY not met is a deviation (fails only with --strict), entra/okta/"
-              "1password are observed IdP behaviour; a feature the target does not advertise "
-              "is not applicable.</footer>", "</main></body></html>"]
+              f"SHOULD/MAY not met is a deviation (fails only with --strict), {escape(idps)} "
+              "are observed IdP behaviour; a feature the target does not advertise is not "
+              "applicable; a blocked test could not reach its own checks because of a root "
+              "cause listed first.</footer>", "</main></body></html>"]
     return "\n".join(parts)
 
 
@@ -169,8 +172,11 @@ def _areas(doc: dict[str, Any]) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
-def _count(requirements: list[dict[str, Any]], column: tuple[str, str, set[str] | None]) -> int:
+def _count(requirements: list[dict[str, Any]], column: tuple[str, str, Any]) -> int:
     _, outcome, levels = column
+    if levels is IDP:
+        return sum(1 for r in requirements
+                   if r["outcome"] == outcome and r["level"] not in ("MUST", "SHOULD", "MAY"))
     return sum(1 for r in requirements
                if r["outcome"] == outcome and (levels is None or r["level"] in levels))
 

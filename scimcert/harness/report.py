@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from scimcert.harness.bodies import Finding
+from scimcert.harness.catalogue import Sources
 from scimcert.harness.html import SECTIONS, page
 from scimcert.harness.outcome import Grade
 from scimcert.harness.results import RequirementOutcome, RootCause
@@ -62,7 +63,8 @@ def cause_lines(causes: Sequence[RootCause], limit: int = 10) -> list[str]:
 
 def document(outcomes: list[RequirementOutcome], meta: dict[str, Any],
              causes: Sequence[RootCause] = (), counts: dict[str, int] | None = None,
-             violations: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+             violations: Sequence[tuple[str, str]] = (),
+             sources: Sources | None = None) -> dict[str, Any]:
     """The JSON report: run metadata, test counts, root causes, the two sections, and the
     bodies received that broke their schema (not graded: the representation suite grades them)."""
     sections = {}
@@ -74,7 +76,10 @@ def document(outcomes: list[RequirementOutcome], meta: dict[str, Any],
         }
     found = [{"test": nodeid, "violation": text, **Finding.parse(text).to_json()}
              for nodeid, text in violations]
-    return {"run": meta, "tests": counts or {}, "root_causes": [c.to_json() for c in causes],
+    cited = {kind: [{"id": d.id, "name": d.name, "url": d.url} for d in getattr(sources, kind)]
+             for kind in ("rfc", "idp")} if sources is not None else {}
+    return {"run": meta, "sources": cited, "tests": counts or {},
+            "root_causes": [c.to_json() for c in causes],
             "rfc": sections["rfc"], "idp": sections["idp"], "schema_violations": found}
 
 

@@ -43,6 +43,10 @@ def test_valid_catalogue_loads_in_order(tmp_path: Path) -> None:
     pytest.param({"level": "okta", "source": None}, "'source' is a required property",
                  id="idp-without-source"),
     pytest.param({"section": None}, "'section' is a required property", id="no-section"),
+    pytest.param({"level": "acme", "source": "https://acme.example"}, "/requirements/0/level",
+                 id="level-of-no-idp"),
+    pytest.param({"level": "okta", "source": "https://okta.example"}, "/requirements/0/level",
+                 id="idp-level-of-another-document"),
     pytest.param({"colour": "red"}, "Additional properties", id="unknown-key"),
 ])
 def test_invalid_entry_is_rejected_naming_file_and_pointer(tmp_path: Path,
@@ -53,6 +57,12 @@ def test_invalid_entry_is_rejected_naming_file_and_pointer(tmp_path: Path,
     with pytest.raises(CatalogueError, match=r"users\.json") as raised:
         catalogue.load(tmp_path)
     assert message in str(raised.value)
+
+
+def test_idps_come_from_the_sources_data() -> None:
+    sources = catalogue.load_sources()
+    assert set(sources.idps) >= {"entra", "okta"}
+    assert {"rfc7643", "rfc7644"} <= sources.prefixes
 
 
 def test_duplicate_id_is_rejected(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ FOLDER_SCHEMAS = {
     "patch": "data/patch-cases",
     "seeds": "data/seed",
     "broken": "data/defects",
+    "sources": "data/sources",
 }
 
 # Samples are named by the RFC section that shows them: RFC 7643 §8.1-§8.3 are User

@@ -63,9 +63,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     _allure_environment(config, _meta(st))
     if st.target.report and st.results is not None and st.results.tests:
-        outcomes = st.results.outcomes(catalogue(config))
-        doc = report.document(outcomes, _meta(st), causes=st.results.root_causes(),
-                              counts=st.results.counts(), violations=st.results.violations)
+        cat = catalogue(config)
+        doc = report.document(st.results.outcomes(cat), _meta(st),
+                              causes=st.results.root_causes(), counts=st.results.counts(),
+                              violations=st.results.violations, sources=cat.sources)
         report.write(Path(st.target.report), doc, secrets=st.target.secrets())
 
 
