@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import socket
-import subprocess
-import sys
-import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,78 +14,11 @@ PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 ADSCIM = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
-STARTUP = 20.0
-
-
-def command(*args: str) -> list[str]:
-    """The console script's entry point, or the serve module while the CLI is incomplete."""
-    if importlib.util.find_spec("scimcert.harness.runner") is not None:
-        return [sys.executable, "-m", "scimcert.cli", "serve", *args]
-    return [sys.executable, "-m", "scimcert.bridge.serve", *args]
-
-
-def environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "SCIM_TOKEN"}
-    env.update(extra)
-    return env
-
-
-class Server:
-    """A `scimcert serve` subprocess; its output is collected until it stops."""
-
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        self.process = subprocess.Popen(
-            command("--host", "127.0.0.1", "--port", "0", *args), env=env or environment(),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.lines: list[str] = []
-        self.url = self._base_url()
-        self._reader = threading.Thread(target=self._drain, daemon=True)
-        self._reader.start()
-        self._wait_for_ping()
-
-    def _base_url(self) -> str:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        self.lines.append(line)
-        if "http://" not in line:
-            self.process.kill()
-            raise AssertionError(f"serve did not print its base URL: {line!r}")
-        return line[line.index("http://"):].strip()
-
-    def _drain(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    def _wait_for_ping(self) -> None:
-        root = self.url.rsplit("/scim/", 1)[0]
-        deadline = time.monotonic() + STARTUP
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{root}/ping", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.05)
-        self.stop()
-        raise AssertionError("the bridge did not answer /ping")
-
-    def stop(self) -> str:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._reader.join(timeout=5)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        return "".join(self.lines)
 
 
 @pytest.fixture(scope="module")
-def server():
-    running = Server("--token", TOKEN, "--token", "second-token")
+def server(serve):
+    running = serve("--token", TOKEN, "--token", "second-token")
     yield running
     running.stop()
 
@@ -213,8 +140,8 @@ def test_tokens_never_appear_in_the_servers_output(server):
     assert TOKEN not in output and "second-token" not in output
 
 
-def test_token_from_scim_token_environment_variable():
-    running = Server(env=environment(SCIM_TOKEN="env-token-93"))
+def test_token_from_scim_token_environment_variable(serve, clean_environment):
+    running = serve(env=clean_environment(SCIM_TOKEN="env-token-93"))
     try:
         ok = httpx.get(f"{running.url}/Users", headers={"Authorization": "Bearer env-token-93"})
         assert ok.status_code == 200
@@ -222,33 +149,28 @@ def test_token_from_scim_token_environment_variable():
         assert "env-token-93" not in running.stop()
 
 
-def run_briefly(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(command(*args), env=environment(), capture_output=True, text=True,
-                          timeout=STARTUP)
-
-
-def test_without_a_token_serve_refuses_to_start_in_one_line():
-    result = run_briefly("--port", "0")
+def test_without_a_token_serve_refuses_to_start_in_one_line(run_serve):
+    result = run_serve("--port", "0")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "--no-auth" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_bad_seed_file_is_one_line(tmp_path):
+def test_bad_seed_file_is_one_line(tmp_path, run_serve):
     seed = tmp_path / "seed.json"
     seed.write_text('{"users": [{"state": "active"}]}', encoding="utf-8")
-    result = run_briefly("--port", "0", "--no-auth", "--seed", str(seed))
+    result = run_serve("--port", "0", "--no-auth", "--seed", str(seed))
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "seed" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_busy_port_is_one_line():
+def test_busy_port_is_one_line(run_serve):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen(1)
         port = busy.getsockname()[1]
-        result = run_briefly("--host", "127.0.0.1", "--port", str(port), "--token", TOKEN)
+        result = run_serve("--host", "127.0.0.1", "--port", str(port), "--token", TOKEN)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and str(port) in result.stderr
     assert "Traceback" not in result.stderr and TOKEN not in result.stderr + result.stdout
