@@ -23,6 +23,7 @@ from scimcert.bridge.service import Query, Service, Settings, etag_matches
 from scimcert.bridge.store import Resource
 from scimcert.scim.errors import INVALID_SYNTAX, INVALID_VALUE, ScimError, bad_request
 from scimcert.scim.schema import Registry
+from scimcert.scim.tolerance import Tolerances
 
 SCIM_JSON = "application/scim+json"
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -276,6 +277,7 @@ def create_app(
     max_results: int = 1000,
     max_operations: int = 1000,
     service_class: type[Service] = Service,
+    tolerances: Tolerances | None = None,
 ) -> Starlette:
     """The reference bridge as an ASGI app; `app.state` holds account, service and registry."""
     if not tokens and not no_auth:
@@ -289,7 +291,8 @@ def create_app(
     registry: Registry = account.registry
     settings = Settings(max_payload=max_payload, max_results=max_results,
                         max_operations=max_operations, auth=not no_auth)
-    service = service_class(registry, account, settings)
+    service = service_class(registry, account, settings,
+                            Tolerances.all() if tolerances is None else tolerances)
     endpoints = Endpoints(service, base_path)
     scim_routes = endpoints.routes()
     routes: list[BaseRoute] = [

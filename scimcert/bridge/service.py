@@ -29,6 +29,7 @@ from scimcert.scim.projection import project
 from scimcert.scim.resource import canonicalize
 from scimcert.scim.schema import Registry, ResourceType
 from scimcert.scim.sorting import sort_resources
+from scimcert.scim.tolerance import Tolerances
 from scimcert.scim.urns import LIST_RESPONSE_URN
 
 ORDERS = ("ascending", "descending")
@@ -66,11 +67,13 @@ class Query:
 class Service:
     """SCIM operations on an `Account`: each method validates, changes the store, and answers."""
 
-    def __init__(self, registry: Registry, account: Account, settings: Settings) -> None:
+    def __init__(self, registry: Registry, account: Account, settings: Settings,
+                 tolerances: Tolerances | None = None) -> None:
         self.registry = registry
         self.account = account
         self.store = account.store
         self.settings = settings
+        self.tolerances = Tolerances.all() if tolerances is None else tolerances
 
     # Reads
 
@@ -135,7 +138,7 @@ class Service:
         lenient: set[str] = set()
         if text is None:
             return None, lenient
-        node = parse(text)
+        node = parse(text, self.tolerances)
         error: ScimError | None = None
         for rtype in rtypes:
             try:
@@ -304,7 +307,7 @@ class Service:
             old = self.get(rtype, rid)
             self.check_version(old, if_match)
             patched = apply_patch(self.view(rtype, old, None), message, self.registry,
-                                  self.resource_type(rtype))
+                                  self.resource_type(rtype), self.tolerances)
             if rtype == "User" and "active" not in patched:
                 # A PATCH remove leaves `active` unassigned (RFC 7644 §3.5.2.2); unassigned means
                 # this bridge's create default, true — unlike a PUT that omits it, which keeps
@@ -347,7 +350,7 @@ class Service:
         """Client input in stored form: canonical, write-only values dropped, members resolved."""
         if not isinstance(body, dict):
             raise bad_request(INVALID_SYNTAX, "the request body must be a JSON object")
-        resource = canonicalize(body, self.registry, self.resource_type(rtype))
+        resource = canonicalize(body, self.registry, self.resource_type(rtype), self.tolerances)
         for name in DISCARDED:
             resource.pop(name, None)
         for name in ("id", "meta", "groups"):

@@ -537,7 +537,7 @@ class _RewrittenFilter(Service):
         if text is None:
             return super().filters(rtypes, text)
         rt = self.resource_type(rtypes[0])
-        node = _map_leaves(parse(text), lambda leaf: self.leaf(leaf, rt))
+        node = _map_leaves(parse(text, self.tolerances), lambda leaf: self.leaf(leaf, rt))
         return super().filters(rtypes, to_string(node))
 
     def leaf(self, node: Node, rt: ResourceType) -> Node:
