@@ -2,8 +2,9 @@
 
 The defects and the requirements each must fail are data: fixtures/broken/defects.json.
 
-A defect that lives in the SCIM behaviour is a `Service` subclass overriding one method; a defect
-in the HTTP layer is a thin ASGI wrapper around `create_app` that edits the request or the answer.
+A defect that lives in the SCIM behaviour is a subclass of one part of the bridge (the pipeline,
+relations, discovery or bulk) overriding one method; a defect in the HTTP layer is a thin ASGI
+wrapper around `create_app` that edits the request or the answer.
 Every factory has the signature of `create_app` (the harness calls `factory(tokens=[token])`),
 so `--scim-app tests/broken/bridges.py:<factory>` points the suites at it.
 """
@@ -23,9 +24,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from scimcert.bridge import bulk as bulk_module
-from scimcert.bridge.app import create_app
-from scimcert.bridge.service import Query, Service
+from scimcert.bridge.app import Parts, create_app
+from scimcert.bridge.bulk import Bulk
+from scimcert.bridge.discovery import Discovery
+from scimcert.bridge.pipeline import Pipeline, Query
+from scimcert.bridge.relations import Relations
 from scimcert.bridge.store import Resource
 from scimcert.scim.errors import (
     INVALID_FILTER,
@@ -42,19 +45,23 @@ from scimcert.scim.filter import parse, to_string
 from scimcert.scim.filter.ast import And, Compare, Node, Not, Or, Present, ValuePath
 from scimcert.scim.schema import AttrPath, ResourceType
 from scimcert.scim.sorting import sort_resources
-from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
+from scimcert.scim.urns import BULK_RESPONSE_URN, ENTERPRISE_URN, USER_URN
 
 Factory = Callable[..., ASGIApp]
 Headers = list[tuple[bytes, bytes]]
 
 
-def _serving(service_class: type[Service]) -> Factory:
-    """A factory of the reference bridge running `service_class`."""
+PARTS = {Pipeline: "pipeline", Relations: "relations", Discovery: "discovery", Bulk: "bulk"}
+
+
+def _serving(part: type) -> Factory:
+    """A factory of the reference bridge with `part` in place of the part it subclasses."""
+    role = next(role for base, role in PARTS.items() if issubclass(part, base))
 
     def factory(**options: Any) -> Starlette:
-        return create_app(service_class=service_class, **options)
+        return create_app(parts=Parts(**{role: part}), **options)
 
-    factory.__doc__ = service_class.__doc__
+    factory.__doc__ = part.__doc__
     return factory
 
 
@@ -92,14 +99,14 @@ def _op_path(item: Any) -> str:
 # Discovery -------------------------------------------------------------------------------------
 
 
-class PatchAdvertisedUnimplemented(Service):
+class PatchAdvertisedUnimplemented(Pipeline):
     """Advertises patch in ServiceProviderConfig but answers every PATCH with 501."""
 
     def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
         raise ScimError(501, "PATCH is not implemented")
 
 
-class SchemasWithoutUser(Service):
+class SchemasWithoutUser(Discovery):
     """Leaves the core User schema out of /Schemas while /ResourceTypes names it."""
 
     def schemas(self, base: str) -> dict[str, Any]:
@@ -109,7 +116,7 @@ class SchemasWithoutUser(Service):
                 "Resources": served}
 
 
-class FeatureFlagsAsStrings(Service):
+class FeatureFlagsAsStrings(Discovery):
     """Declares ServiceProviderConfig feature flags as strings ("true") instead of booleans."""
 
     def service_provider_config(self, base: str) -> dict[str, Any]:
@@ -123,7 +130,7 @@ class FeatureFlagsAsStrings(Service):
 # Users -----------------------------------------------------------------------------------------
 
 
-class LostDeactivation(Service):
+class LostDeactivation(Pipeline):
     """Answers a change of `active` as done but keeps the old value in the store."""
 
     def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
@@ -134,7 +141,7 @@ class LostDeactivation(Service):
         return {**stored, "active": asked}
 
 
-class StringBooleanIgnored(Service):
+class StringBooleanIgnored(Pipeline):
     """Skips PATCH operations whose `active` value is a string such as Entra's "False"."""
 
     def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
@@ -154,7 +161,7 @@ def _string_active(op: Any) -> bool:
     return isinstance(value, dict) and isinstance(_folded(value).get("active"), str)
 
 
-class PasswordShown(Service):
+class PasswordShown(Pipeline):
     """Shows a `password` found in a resource instead of leaving it out (returned=never)."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -185,7 +192,7 @@ class PasswordEchoedByPut(PasswordShown):
         return {**replaced, "password": password} if isinstance(password, str) else replaced
 
 
-class PutMovesToBodyId(Service):
+class PutMovesToBodyId(Pipeline):
     """PUT stores the resource under the `id` in the body instead of ignoring that readOnly id."""
 
     def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
@@ -201,7 +208,7 @@ class PutMovesToBodyId(Service):
         return moved
 
 
-class CaseSensitivePatchOps(Service):
+class CaseSensitivePatchOps(Pipeline):
     """Refuses PATCH op names that are not lower case, such as Entra's "Replace"."""
 
     def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
@@ -213,7 +220,7 @@ class CaseSensitivePatchOps(Service):
         return super().patch(rtype, rid, message, if_match)
 
 
-class SoftDeleteListed(Service):
+class SoftDeleteListed(Pipeline):
     """Deletes by marking: GET answers 404, but queries and uniqueness still see the resource."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -231,7 +238,7 @@ class SoftDeleteListed(Service):
             self.deleted.add(rid)
 
 
-class DeleteKeepsMemberships(Service):
+class DeleteKeepsMemberships(Pipeline):
     """Deletes a user but leaves it in the members of its groups."""
 
     def delete(self, rtype: str, rid: str, if_match: str | None = None) -> None:
@@ -241,10 +248,10 @@ class DeleteKeepsMemberships(Service):
         with self.store.lock:
             self.check_version(self.get(rtype, rid), if_match)
             self.store.table(rtype).remove(rid)
-            self.account.forget(rid)
+            self.policy.removed(rtype, rid)
 
 
-class DeactivatedHidden(Service):
+class DeactivatedHidden(Pipeline):
     """Leaves deactivated users out of query results, as if they were deleted."""
 
     def evaluate(self, node: Node, view: Resource, rt: Any, lenient: bool) -> bool:
@@ -253,7 +260,7 @@ class DeactivatedHidden(Service):
         return super().evaluate(node, view, rt, lenient)
 
 
-class CoreSchemaOnly(Service):
+class CoreSchemaOnly(Pipeline):
     """Answers `schemas` with the core URN alone, even when extension attributes are set."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -265,7 +272,7 @@ class CoreSchemaOnly(Service):
 # Uniqueness ------------------------------------------------------------------------------------
 
 
-class CaseSensitiveUniqueness(Service):
+class CaseSensitiveUniqueness(Pipeline):
     """Checks userName uniqueness with a case-sensitive comparison."""
 
     def check_unique(self, rtype: str, resource: Resource, own_id: str | None) -> None:
@@ -279,7 +286,7 @@ class CaseSensitiveUniqueness(Service):
                             "uniqueness")
 
 
-class NoUniqueness(Service):
+class NoUniqueness(Pipeline):
     """Never refuses a duplicate userName: every create makes a new user."""
 
     def check_unique(self, rtype: str, resource: Resource, own_id: str | None) -> None:
@@ -287,7 +294,7 @@ class NoUniqueness(Service):
             super().check_unique(rtype, resource, own_id)
 
 
-class GroupNamesNotUnique(Service):
+class GroupNamesNotUnique(Pipeline):
     """Accepts a second group with a displayName already in use."""
 
     def check_unique(self, rtype: str, resource: Resource, own_id: str | None) -> None:
@@ -298,7 +305,7 @@ class GroupNamesNotUnique(Service):
 # Groups ----------------------------------------------------------------------------------------
 
 
-class RemoveMembersRemovesAll(Service):
+class RemoveMembersRemovesAll(Pipeline):
     """Reads `remove` on members with a value list as "remove every member"."""
 
     def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
@@ -311,7 +318,7 @@ class RemoveMembersRemovesAll(Service):
         return super().patch(rtype, rid, message, if_match)
 
 
-class AddMembersReplaces(Service):
+class AddMembersReplaces(Pipeline):
     """Treats `add` on members as `replace`: the members a group had before are lost."""
 
     def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
@@ -324,7 +331,7 @@ class AddMembersReplaces(Service):
         return super().patch(rtype, rid, message, if_match)
 
 
-class ExcludedAttributesIgnored(Service):
+class ExcludedAttributesIgnored(Pipeline):
     """Ignores excludedAttributes: every default attribute is returned."""
 
     def render(self, rtype: str, resource: Resource, base: str,
@@ -343,7 +350,7 @@ class ExcludedAttributesIgnored(Service):
 # Query -----------------------------------------------------------------------------------------
 
 
-class CaseSensitiveUserNameFilter(Service):
+class CaseSensitiveUserNameFilter(Pipeline):
     """Compares `userName eq` case-sensitively although userName is caseExact false."""
 
     def evaluate(self, node: Node, view: Resource, rt: Any, lenient: bool) -> bool:
@@ -362,14 +369,14 @@ def _exact_user_names(node: Node, view: Resource) -> bool:
     return True
 
 
-class CountIgnored(Service):
+class CountIgnored(Pipeline):
     """Ignores count: every match from startIndex on is returned."""
 
     def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
         return super().search(rtypes, dataclasses.replace(query, count=None), base)
 
 
-class ItemsPerPageIsCount(Service):
+class ItemsPerPageIsCount(Pipeline):
     """States the count asked for as itemsPerPage, even on a page holding fewer resources."""
 
     def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
@@ -380,7 +387,7 @@ class ItemsPerPageIsCount(Service):
         return {**answer, "itemsPerPage": int(asked)}
 
 
-class TotalResultsIsPageSize(Service):
+class TotalResultsIsPageSize(Pipeline):
     """States the size of the page as totalResults instead of the number of matches."""
 
     def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
@@ -388,7 +395,7 @@ class TotalResultsIsPageSize(Service):
         return {**answer, "totalResults": len(answer["Resources"])}
 
 
-class ZeroBasedStartIndex(Service):
+class ZeroBasedStartIndex(Pipeline):
     """Reads startIndex as a 0-based offset, so startIndex=1 skips the first result."""
 
     def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
@@ -400,7 +407,7 @@ class ZeroBasedStartIndex(Service):
         return {**answer, "startIndex": max(int(sent), 1)}
 
 
-class NoMatchAnswers404(Service):
+class NoMatchAnswers404(Pipeline):
     """Answers 404 for a filter that matches nothing instead of an empty ListResponse."""
 
     def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
@@ -410,7 +417,7 @@ class NoMatchAnswers404(Service):
         return answer
 
 
-class AndEvaluatedAsOr(Service):
+class AndEvaluatedAsOr(Pipeline):
     """Evaluates `and` like `or`."""
 
     def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
@@ -431,7 +438,7 @@ def _and_as_or(node: Node) -> Node:
 # Errors ----------------------------------------------------------------------------------------
 
 
-class WrongTypeCrashes(Service):
+class WrongTypeCrashes(Pipeline):
     """Trims userName before validating the body, so a body of the wrong shape raises (500)."""
 
     def create(self, rtype: str, body: Any) -> Resource:
@@ -443,14 +450,14 @@ class WrongTypeCrashes(Service):
 # ETag, bulk, sort ------------------------------------------------------------------------------
 
 
-class IfMatchIgnored(Service):
+class IfMatchIgnored(Pipeline):
     """Advertises etag but never checks If-Match: a stale version overwrites the resource."""
 
     def check_version(self, resource: Resource, if_match: str | None) -> None:
         return None
 
 
-class VersionNeverChanges(Service):
+class VersionNeverChanges(Pipeline):
     """Keeps the first version of a resource as its ETag, whatever changes."""
 
     def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
@@ -460,43 +467,43 @@ class VersionNeverChanges(Service):
         return kept
 
 
-class BulkLimitNotEnforced(Service):
+class BulkLimitNotEnforced(Bulk):
     """Advertises maxOperations but splits a longer BulkRequest into batches instead of a 413."""
 
-    def bulk(self, request: Any, base: str) -> dict[str, Any]:
-        ops, size = _operations(request), self.settings.max_operations
+    def run(self, request: Any, base: str) -> dict[str, Any]:
+        ops, size = _operations(request), self.max_operations
         if len(ops) <= size:
-            return super().bulk(request, base)
-        run = super().bulk
+            return super().run(request, base)
+        run = super().run
         batches = [run({**request, "Operations": ops[i:i + size]}, base)
                    for i in range(0, len(ops), size)]
-        return {"schemas": [bulk_module.RESPONSE_URN],
+        return {"schemas": [BULK_RESPONSE_URN],
                 "Operations": [result for batch in batches for result in batch["Operations"]]}
 
 
-class BulkOperationsIsolated(Service):
+class BulkOperationsIsolated(Bulk):
     """Runs each bulk operation on its own, so a bulkId: reference never resolves."""
 
-    def bulk(self, request: Any, base: str) -> dict[str, Any]:
+    def run(self, request: Any, base: str) -> dict[str, Any]:
         ops = _operations(request)
         if not ops:
-            return super().bulk(request, base)
-        run = super().bulk
+            return super().run(request, base)
+        run = super().run
         results = [run({**request, "Operations": [op]}, base)["Operations"] for op in ops]
-        return {"schemas": [bulk_module.RESPONSE_URN],
+        return {"schemas": [BULK_RESPONSE_URN],
                 "Operations": [result for found in results for result in found]}
 
 
-class BulkIdDropped(Service):
+class BulkIdDropped(Bulk):
     """Leaves bulkId out of the results of a BulkResponse."""
 
-    def bulk(self, request: Any, base: str) -> dict[str, Any]:
-        answer = super().bulk(request, base)
+    def run(self, request: Any, base: str) -> dict[str, Any]:
+        answer = super().run(request, base)
         results = [{k: v for k, v in r.items() if k != "bulkId"} for r in answer["Operations"]]
         return {**answer, "Operations": results}
 
 
-class DescendingIgnored(Service):
+class DescendingIgnored(Pipeline):
     """Accepts sortOrder but always sorts ascending."""
 
     def sort_order(self, text: str | None) -> str:
@@ -507,7 +514,7 @@ class DescendingIgnored(Service):
 # Shared shapes of the defects below --------------------------------------------------------------
 
 
-class _EditedPatch(Service):
+class _EditedPatch(Pipeline):
     """Rewrites or drops each PATCH operation (`edit`) before the reference applies the rest."""
 
     def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
@@ -530,7 +537,7 @@ class _EditedPatch(Service):
         return self.registry.attribute(self.resource_type(rtype), AttrPath.parse(path))
 
 
-class _RewrittenFilter(Service):
+class _RewrittenFilter(Pipeline):
     """Rewrites each comparison of a filter (`leaf`) before the reference validates it."""
 
     def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
@@ -573,7 +580,7 @@ def _value(op: Any) -> Any:
 # Users, more -----------------------------------------------------------------------------------
 
 
-class ActiveAsString(Service):
+class ActiveAsString(Pipeline):
     """Writes `active` as the string "True"/"False", as .NET's bool.ToString() does."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -584,7 +591,7 @@ class ActiveAsString(Service):
         return out
 
 
-class MetaDatesAsHttpDates(Service):
+class MetaDatesAsHttpDates(Pipeline):
     """Writes meta.created and meta.lastModified as HTTP dates, not xsd:dateTime."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -597,7 +604,7 @@ class MetaDatesAsHttpDates(Service):
         return {**out, "meta": meta} if meta else out
 
 
-class CreatedAsDate(Service):
+class CreatedAsDate(Pipeline):
     """Stores meta.created in a date column, so it loses its time and differs from lastModified."""
 
     def create(self, rtype: str, body: Any) -> Resource:
@@ -608,7 +615,7 @@ class CreatedAsDate(Service):
         return dated
 
 
-class ClientIdKept(Service):
+class ClientIdKept(Pipeline):
     """Creates the resource under the `id` the client sent, when it sent one."""
 
     def create(self, rtype: str, body: Any) -> Resource:
@@ -624,7 +631,7 @@ class ClientIdKept(Service):
         return moved
 
 
-class MetaResourceTypeIsEndpoint(Service):
+class MetaResourceTypeIsEndpoint(Pipeline):
     """Writes the endpoint name ("Users") as meta.resourceType instead of the type ("User")."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -636,7 +643,7 @@ class MetaResourceTypeIsEndpoint(Service):
         return out
 
 
-class NickNameDropped(Service):
+class NickNameDropped(Pipeline):
     """Drops nickName, which the 1Password account has no field for, and answers 201 anyway."""
 
     def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
@@ -645,7 +652,7 @@ class NickNameDropped(Service):
         return resource
 
 
-class PhoneNumbersNormalised(Service):
+class PhoneNumbersNormalised(Pipeline):
     """Stores phone numbers in E.164 form ("+15550100"), not as the client sent them."""
 
     def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
@@ -657,7 +664,7 @@ class PhoneNumbersNormalised(Service):
         return resource
 
 
-class DoubleEncodedText(Service):
+class DoubleEncodedText(Pipeline):
     """Stores text fields double-encoded: the UTF-8 bytes read back as Latin-1."""
 
     def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
@@ -668,7 +675,7 @@ class DoubleEncodedText(Service):
         return resource
 
 
-class SchemasDroppedOnSelection(Service):
+class SchemasDroppedOnSelection(Pipeline):
     """Leaves `schemas` out whenever attributes or excludedAttributes is given."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -679,7 +686,7 @@ class SchemasDroppedOnSelection(Service):
         return out
 
 
-class IdExcludable(Service):
+class IdExcludable(Pipeline):
     """Honours excludedAttributes=id although id is returned=always."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -695,13 +702,13 @@ class PasswordOnRequest(PasswordReturned):
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
                 excluded: Sequence[str] | None) -> dict[str, Any]:
-        out = Service.project(self, rtype, view, attributes, excluded)
+        out = Pipeline.project(self, rtype, view, attributes, excluded)
         if "password" in view and any(a.strip().lower() == "password" for a in attributes or ()):
             out["password"] = view["password"]
         return out
 
 
-class ReactivationIgnored(Service):
+class ReactivationIgnored(Pipeline):
     """Keeps a suspended user suspended when active=true arrives."""
 
     def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
@@ -710,7 +717,7 @@ class ReactivationIgnored(Service):
         return super().update(rtype, old, resource)
 
 
-class DeleteOfMissingSucceeds(Service):
+class DeleteOfMissingSucceeds(Pipeline):
     """Answers a DELETE of a resource that is already gone with 204, as if idempotent."""
 
     def delete(self, rtype: str, rid: str, if_match: str | None = None) -> None:
@@ -719,7 +726,7 @@ class DeleteOfMissingSucceeds(Service):
         super().delete(rtype, rid, if_match)
 
 
-class UnknownIdAnswers400(Service):
+class UnknownIdAnswers400(Pipeline):
     """Answers an id it does not know with 400 invalidValue instead of 404."""
 
     def get(self, rtype: str, rid: str) -> Resource:
@@ -729,7 +736,7 @@ class UnknownIdAnswers400(Service):
         return found
 
 
-class PutKeepsStoredValues(Service):
+class PutKeepsStoredValues(Pipeline):
     """PUT only fills attributes the resource lacks: stored values win over the ones sent."""
 
     def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
@@ -738,7 +745,7 @@ class PutKeepsStoredValues(Service):
         return super().replace(rtype, rid, merged, if_match)
 
 
-class PutMerges(Service):
+class PutMerges(Pipeline):
     """PUT merges the body into the stored resource, keeping attributes it omits."""
 
     def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
@@ -747,7 +754,7 @@ class PutMerges(Service):
         return super().replace(rtype, rid, merged, if_match)
 
 
-class IfMatchAgainstLastModified(Service):
+class IfMatchAgainstLastModified(Pipeline):
     """Compares If-Match with meta.lastModified instead of the version: a current ETag gets 412."""
 
     def check_version(self, resource: Resource, if_match: str | None) -> None:
@@ -755,7 +762,7 @@ class IfMatchAgainstLastModified(Service):
             raise ScimError(412, f"If-Match {if_match} does not match")
 
 
-class VersionUnquoted(Service):
+class VersionUnquoted(Pipeline):
     """Writes meta.version bare (3) while the ETag header is W/"3"."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -767,7 +774,7 @@ class VersionUnquoted(Service):
         return out
 
 
-class UniquenessOnUpdateUntyped(Service):
+class UniquenessOnUpdateUntyped(Pipeline):
     """Refuses an update to a taken userName with 409 but no scimType."""
 
     def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
@@ -779,7 +786,7 @@ class UniquenessOnUpdateUntyped(Service):
             raise ScimError(409, exc.detail) from exc
 
 
-class EmailTypeOtherRefused(Service):
+class EmailTypeOtherRefused(Pipeline):
     """Accepts only "work" and "home" as email types, refusing the canonical "other"."""
 
     def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
@@ -793,7 +800,7 @@ class EmailTypeOtherRefused(Service):
 # PATCH, more -----------------------------------------------------------------------------------
 
 
-class PatchAnswersOldResource(Service):
+class PatchAnswersOldResource(Pipeline):
     """Answers PATCH with the resource as it was before the change."""
 
     def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
@@ -954,18 +961,17 @@ class FirstMemberOnly(_EditedPatch):
 # Groups, more ----------------------------------------------------------------------------------
 
 
-class UserGroupsOmitted(Service):
+class UserGroupsOmitted(Relations):
     """Never fills a user's `groups` attribute."""
 
-    def view(self, rtype: str, resource: Resource, base: str | None,
-             *, members: bool = True) -> Resource:
-        out = super().view(rtype, resource, base, members=members)
+    def view(self, rtype: str, resource: Resource, out: Resource, base: str | None,
+             excluded: Sequence[str] | None = None) -> None:
+        super().view(rtype, resource, out, base, excluded)
         if rtype == "User":
             out.pop("groups", None)
-        return out
 
 
-class EmptyMembersRefused(Service):
+class EmptyMembersRefused(Pipeline):
     """Refuses a group create with `members: []` as an invalid value."""
 
     def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
@@ -974,7 +980,7 @@ class EmptyMembersRefused(Service):
         return super().prepare(rtype, body, old)
 
 
-class UnknownSchemaRefused(Service):
+class UnknownSchemaRefused(Pipeline):
     """Refuses a body whose `schemas` names a URN it does not know (Entra's ADSCIM group URI)."""
 
     def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
@@ -985,7 +991,7 @@ class UnknownSchemaRefused(Service):
         return super().prepare(rtype, body, old)
 
 
-class GroupListingRefused(Service):
+class GroupListingRefused(Pipeline):
     """Answers GET /Groups without a filter with 501: it only looks groups up."""
 
     def list(self, rtype: str, query: Query, base: str) -> dict[str, Any]:
@@ -997,7 +1003,7 @@ class GroupListingRefused(Service):
 # Filters, more ---------------------------------------------------------------------------------
 
 
-class ExternalIdCaseInsensitive(Service):
+class ExternalIdCaseInsensitive(Pipeline):
     """Compares externalId without regard to case although it is caseExact."""
 
     def evaluate(self, node: Node, view: Resource, rt: Any, lenient: bool) -> bool:
@@ -1011,7 +1017,7 @@ class ExternalIdCaseInsensitive(Service):
         return None
 
 
-class OrdinalStringOrdering(Service):
+class OrdinalStringOrdering(Pipeline):
     """Orders strings code point by code point in gt/ge/lt/le, ignoring caseExact: "Bob" < "al"."""
 
     def evaluate(self, node: Node, view: Resource, rt: Any, lenient: bool) -> bool:
@@ -1055,7 +1061,7 @@ def _fold_external_id(node: Node) -> Node:
     return node
 
 
-class FilterUnimplemented(Service):
+class FilterUnimplemented(Pipeline):
     """Advertises filter but answers every filtered query with 501."""
 
     def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
@@ -1150,7 +1156,7 @@ def _rest(node: Node) -> tuple[Any, ...]:
     return (node.op, node.value) if isinstance(node, Compare) else ()
 
 
-class FirstValueOnly(Service):
+class FirstValueOnly(Pipeline):
     """Compares a multi-valued attribute's first value only."""
 
     def evaluate(self, node: Node, view: Resource, rt: Any, lenient: bool) -> bool:
@@ -1159,7 +1165,7 @@ class FirstValueOnly(Service):
         return super().evaluate(node, first, rt, lenient)
 
 
-class NoPrecedence(Service):
+class NoPrecedence(Pipeline):
     """Evaluates `and` and `or` left to right, without `and` binding tighter."""
 
     def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
@@ -1178,7 +1184,7 @@ def _left_to_right(node: Node) -> Node:
     return node
 
 
-class UnparsableFilterIgnored(Service):
+class UnparsableFilterIgnored(Pipeline):
     """Ignores a filter it cannot parse and lists every resource."""
 
     def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
@@ -1190,7 +1196,7 @@ class UnparsableFilterIgnored(Service):
             return None, set()
 
 
-class FilterErrorUntyped(Service):
+class FilterErrorUntyped(Pipeline):
     """Refuses a malformed filter with 400 but no scimType."""
 
     def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
@@ -1200,7 +1206,7 @@ class FilterErrorUntyped(Service):
             raise ScimError(exc.status, exc.detail) from exc
 
 
-class ValuePathSubAttributeRefused(Service):
+class ValuePathSubAttributeRefused(Pipeline):
     """Refuses a sub-attribute after a value filter (emails[type eq "work"].value)."""
 
     def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
@@ -1212,7 +1218,7 @@ class ValuePathSubAttributeRefused(Service):
 # Paging, attributes, search, more --------------------------------------------------------------
 
 
-class CountZeroIsDefault(Service):
+class CountZeroIsDefault(Pipeline):
     """Reads count=0 as "not given" and returns a default-sized page."""
 
     def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
@@ -1221,7 +1227,7 @@ class CountZeroIsDefault(Service):
         return super().search(rtypes, query, base)
 
 
-class NegativeCountUnlimited(Service):
+class NegativeCountUnlimited(Pipeline):
     """Reads a negative count as "no limit"."""
 
     def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
@@ -1230,7 +1236,7 @@ class NegativeCountUnlimited(Service):
         return super().search(rtypes, query, base)
 
 
-class StartIndexBelowOneRefused(Service):
+class StartIndexBelowOneRefused(Pipeline):
     """Refuses a startIndex below 1 with 400 instead of reading it as 1."""
 
     def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
@@ -1240,7 +1246,7 @@ class StartIndexBelowOneRefused(Service):
         return super().search(rtypes, query, base)
 
 
-class AttributesAddToDefaults(Service):
+class AttributesAddToDefaults(Pipeline):
     """Reads `attributes` as extra attributes: every default attribute is still returned."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -1248,7 +1254,7 @@ class AttributesAddToDefaults(Service):
         return super().project(rtype, view, None, excluded)
 
 
-class AttributesTopLevelOnly(Service):
+class AttributesTopLevelOnly(Pipeline):
     """Cuts `attributes` to top-level names: name.familyName returns the whole name."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -1260,11 +1266,11 @@ class AttributesTopLevelOnly(Service):
         return super().project(rtype, view, tops, excluded)
 
 
-class SearchIgnoresAttributes(Service):
+class SearchIgnoresAttributes(Pipeline):
     """Ignores `attributes` in a POST .search SearchRequest (GET honours it)."""
 
     def list(self, rtype: str, query: Query, base: str) -> dict[str, Any]:
-        return Service.search(self, [rtype], query, base)
+        return Pipeline.search(self, [rtype], query, base)
 
     def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
         return super().search(rtypes, dataclasses.replace(query, attributes=None), base)
@@ -1273,14 +1279,14 @@ class SearchIgnoresAttributes(Service):
 # Sorting, more ---------------------------------------------------------------------------------
 
 
-class DescendingByDefault(Service):
+class DescendingByDefault(Pipeline):
     """Sorts descending when sortOrder is not given."""
 
     def sort_order(self, text: str | None) -> str:
         return "descending" if text is None else super().sort_order(text)
 
 
-class SortBySubAttributeRefused(Service):
+class SortBySubAttributeRefused(Pipeline):
     """Refuses a sortBy naming a sub-attribute (name.familyName) with 400."""
 
     def check_sort_by(self, rtypes: Sequence[str], sort_by: str) -> None:
@@ -1289,7 +1295,7 @@ class SortBySubAttributeRefused(Service):
         super().check_sort_by(rtypes, sort_by)
 
 
-class OrdinalSort(Service):
+class OrdinalSort(Pipeline):
     """Sorts strings by code point (a binary collation), whatever their caseExact."""
 
     def sorted(self, matched: list[tuple[str, Resource]], sort_by: str,
@@ -1309,7 +1315,7 @@ def _sort_value(resource: Resource, sort_by: str) -> Any:
     return value
 
 
-class MissingValuesFirst(Service):
+class MissingValuesFirst(Pipeline):
     """Sorts resources without the sortBy value first when ascending, last when descending."""
 
     def sorted(self, matched: list[tuple[str, Resource]], sort_by: str,
@@ -1320,7 +1326,7 @@ class MissingValuesFirst(Service):
         return missing + present if order == "ascending" else present + missing
 
 
-class SortAfterPaging(Service):
+class SortAfterPaging(Pipeline):
     """Takes the page in insertion order first, then sorts only that page."""
 
     def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
@@ -1336,42 +1342,42 @@ class SortAfterPaging(Service):
 # Bulk, more ------------------------------------------------------------------------------------
 
 
-class BulkStopsAtFirstError(Service):
+class BulkStopsAtFirstError(Bulk):
     """Stops a BulkRequest at its first failed operation, as if failOnErrors were 1."""
 
-    def bulk(self, request: Any, base: str) -> dict[str, Any]:
+    def run(self, request: Any, base: str) -> dict[str, Any]:
         if isinstance(request, dict) and "failOnErrors" not in request:
             request = {**request, "failOnErrors": 1}
-        return super().bulk(request, base)
+        return super().run(request, base)
 
 
-class FailOnErrorsIgnored(Service):
+class FailOnErrorsIgnored(Bulk):
     """Ignores failOnErrors: every operation is attempted."""
 
-    def bulk(self, request: Any, base: str) -> dict[str, Any]:
+    def run(self, request: Any, base: str) -> dict[str, Any]:
         if isinstance(request, dict):
             request = {k: v for k, v in request.items() if k != "failOnErrors"}
-        return super().bulk(request, base)
+        return super().run(request, base)
 
 
-class BulkLocationMissing(Service):
+class BulkLocationMissing(Bulk):
     """Leaves location out of the results of a BulkResponse."""
 
-    def bulk(self, request: Any, base: str) -> dict[str, Any]:
-        answer = super().bulk(request, base)
+    def run(self, request: Any, base: str) -> dict[str, Any]:
+        answer = super().run(request, base)
         results = [{k: v for k, v in r.items() if k != "location"} for r in answer["Operations"]]
         return {**answer, "Operations": results}
 
 
-class BulkResponseWrongUrn(Service):
+class BulkResponseWrongUrn(Bulk):
     """Names the BulkRequest URN in the schemas of its BulkResponse."""
 
-    def bulk(self, request: Any, base: str) -> dict[str, Any]:
-        answer = super().bulk(request, base)
+    def run(self, request: Any, base: str) -> dict[str, Any]:
+        answer = super().run(request, base)
         return {**answer, "schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]}
 
 
-class PayloadLimitUnderstated(Service):
+class PayloadLimitUnderstated(Discovery):
     """Advertises a maxPayloadSize 16 times smaller than the limit it enforces."""
 
     def service_provider_config(self, base: str) -> dict[str, Any]:
@@ -1383,7 +1389,7 @@ class PayloadLimitUnderstated(Service):
 # Discovery, more -------------------------------------------------------------------------------
 
 
-class ConfigWithoutSchemas(Service):
+class ConfigWithoutSchemas(Discovery):
     """Leaves the `schemas` attribute out of /ServiceProviderConfig."""
 
     def service_provider_config(self, base: str) -> dict[str, Any]:
@@ -1391,14 +1397,14 @@ class ConfigWithoutSchemas(Service):
         return {k: v for k, v in config.items() if k != "schemas"}
 
 
-class ResourceTypesBareArray(Service):
+class ResourceTypesBareArray(Discovery):
     """Answers GET /ResourceTypes with a bare JSON array instead of a ListResponse."""
 
     def resource_types(self, base: str) -> Any:
         return super().resource_types(base)["Resources"]
 
 
-class SchemasWithoutTotal(Service):
+class SchemasWithoutTotal(Discovery):
     """Answers GET /Schemas with a ListResponse that has no totalResults."""
 
     def schemas(self, base: str) -> dict[str, Any]:
@@ -1406,7 +1412,7 @@ class SchemasWithoutTotal(Service):
         return {k: v for k, v in listing.items() if k != "totalResults"}
 
 
-class ResourceTypesWithoutSchemas(Service):
+class ResourceTypesWithoutSchemas(Discovery):
     """Leaves `schemas` out of each ResourceType."""
 
     def resource_types(self, base: str) -> dict[str, Any]:
@@ -1415,7 +1421,7 @@ class ResourceTypesWithoutSchemas(Service):
         return {**listing, "Resources": kept}
 
 
-class ExtensionSchemaStub(Service):
+class ExtensionSchemaStub(Discovery):
     """Lists the enterprise extension schema without its attribute definitions."""
 
     def schemas(self, base: str) -> dict[str, Any]:
@@ -1425,7 +1431,7 @@ class ExtensionSchemaStub(Service):
         return {**listing, "Resources": served}
 
 
-class SchemaNulls(Service):
+class SchemaNulls(Discovery):
     """Writes unset attribute characteristics as null (canonicalValues: null)."""
 
     def schemas(self, base: str) -> dict[str, Any]:
@@ -1435,20 +1441,20 @@ class SchemaNulls(Service):
         return {**listing, "Resources": served}
 
 
-class ResourceTypeByIdMissing(Service):
+class ResourceTypeByIdMissing(Discovery):
     """Lists resource types but answers 404 for each one read by id."""
 
-    def resource_type_resource(self, name: str, base: str) -> dict[str, Any]:
+    def resource_type(self, name: str, base: str) -> dict[str, Any]:
         raise not_found(f"ResourceType {name!r} not found")
 
 
-class UnknownSchemaIdAnswers400(Service):
+class UnknownSchemaIdAnswers400(Discovery):
     """Answers an unknown schema id with 400 invalidValue instead of 404."""
 
-    def schema_resource(self, urn: str, base: str) -> dict[str, Any]:
+    def schema(self, urn: str, base: str) -> dict[str, Any]:
         if self.registry.schema(urn) is None:
             raise bad_request(INVALID_VALUE, f"{urn!r} is not a schema URN")
-        return super().schema_resource(urn, base)
+        return super().schema(urn, base)
 
 
 patch_advertised_unimplemented = _serving(PatchAdvertisedUnimplemented)
@@ -1979,7 +1985,7 @@ unknown_endpoint_501 = _refusing(
 # Representations: bodies that break their schema (suites/representation) ---------------------
 
 
-class UserWithoutSchemas(Service):
+class UserWithoutSchemas(Pipeline):
     """Leaves `schemas` out of every User it answers."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -1988,7 +1994,7 @@ class UserWithoutSchemas(Service):
         return {k: v for k, v in out.items() if k != "schemas"} if rtype == "User" else out
 
 
-class GroupMembersAsStrings(Service):
+class GroupMembersAsStrings(Pipeline):
     """Answers Group members as a list of bare ids instead of complex values."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -1999,7 +2005,7 @@ class GroupMembersAsStrings(Service):
         return out
 
 
-class ManagerAsString(Service):
+class ManagerAsString(Pipeline):
     """Answers the enterprise manager as the manager's id string, not a complex value."""
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -2012,11 +2018,11 @@ class ManagerAsString(Service):
         return out
 
 
-class BulkResponseWithoutSchemas(Service):
+class BulkResponseWithoutSchemas(Bulk):
     """Answers a bulk request with Operations but no `schemas`."""
 
-    def bulk(self, request: Any, base: str) -> dict[str, Any]:
-        answer = super().bulk(request, base)
+    def run(self, request: Any, base: str) -> dict[str, Any]:
+        answer = super().run(request, base)
         return {k: v for k, v in answer.items() if k != "schemas"}
 
 

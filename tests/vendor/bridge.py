@@ -14,10 +14,11 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from scimcert.bridge import discovery
 from scimcert.bridge.account import Account
-from scimcert.bridge.app import create_app
-from scimcert.bridge.service import Service, list_response_all
+from scimcert.bridge.app import Parts, create_app
+from scimcert.bridge.discovery import Discovery
+from scimcert.bridge.pipeline import Pipeline
+from scimcert.bridge.settings import Settings
 from scimcert.bridge.store import Resource
 from scimcert.scim.schema import Registry, Schema
 
@@ -46,7 +47,7 @@ def vendor(**options: Any) -> Starlette:
     return create_app(account=Account(registry=vendor_registry()), **options)
 
 
-class ForgetsCustomAttributes(Service):
+class ForgetsCustomAttributes(Pipeline):
     """Acknowledges the vendor's own attributes but never stores them (acme badge, Device model)."""
 
     def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
@@ -59,10 +60,10 @@ class ForgetsCustomAttributes(Service):
 
 def forgetful_vendor(**options: Any) -> Starlette:
     return create_app(account=Account(registry=vendor_registry()),
-                      service_class=ForgetsCustomAttributes, **options)
+                      parts=Parts(pipeline=ForgetsCustomAttributes), **options)
 
 
-class DropsImmutableOnCreate(Service):
+class DropsImmutableOnCreate(Pipeline):
     """Accepts the immutable acme clearance on create but does not store it."""
 
     def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
@@ -74,26 +75,25 @@ class DropsImmutableOnCreate(Service):
 
 def immutable_dropping_vendor(**options: Any) -> Starlette:
     return create_app(account=Account(registry=vendor_registry()),
-                      service_class=DropsImmutableOnCreate, **options)
+                      parts=Parts(pipeline=DropsImmutableOnCreate), **options)
 
 
-class Advertising(Service):
+class Advertising(Discovery):
     """Serves the vendor's true definitions on /Schemas while running on other ones."""
 
-    def schemas(self, base: str) -> dict[str, Any]:
-        return list_response_all(discovery.schemas(vendor_registry(), base))
-
-    def schema_resource(self, urn: str, base: str) -> dict[str, Any]:
-        return discovery.one(discovery.schemas(vendor_registry(), base), urn, "Schema")
+    def __init__(self, registry: Registry, settings: Settings) -> None:
+        super().__init__(vendor_registry(), settings)
 
 
 def unenforced_immutable_vendor(**options: Any) -> Starlette:
     """/Schemas says clearance is immutable; the bridge lets PATCH change it."""
     running = vendor_registry({"clearance": {"mutability": "readWrite"}})
-    return create_app(account=Account(registry=running), service_class=Advertising, **options)
+    return create_app(account=Account(registry=running), parts=Parts(discovery=Advertising),
+                      **options)
 
 
 def request_attribute_by_default_vendor(**options: Any) -> Starlette:
     """/Schemas says costCode is returned only on request; the bridge always returns it."""
     running = vendor_registry({"costCode": {"returned": "default"}})
-    return create_app(account=Account(registry=running), service_class=Advertising, **options)
+    return create_app(account=Account(registry=running), parts=Parts(discovery=Advertising),
+                      **options)
