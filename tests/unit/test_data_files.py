@@ -30,7 +30,6 @@ FOLDER_SCHEMAS = {
     "filters": "data/filter-cases",
     "patch": "data/patch-cases",
     "seeds": "data/seed",
-    "broken": "data/defects",
 }
 
 # Samples are named by the RFC section that shows them: RFC 7643 §8.1-§8.3 are User
