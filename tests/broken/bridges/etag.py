@@ -75,8 +75,8 @@ class VersionNeverChanges(Pipeline):
     requirements=["rfc7644/3.14/if-match-current"],
     summary="If-Match is compared with lastModified, so a current ETag gets 412",
     strict=True,
-    note=("Runs with --scim-strict: rfc7644/3.14/if-match-current is graded SHOULD after the RFC-"
-          "text audit, so its failure is a deviation unless strict."),
+    note=("Runs with --scim-strict: rfc7644/3.14/if-match-current is graded SHOULD after the "
+          "RFC-text audit, so its failure is a deviation unless strict."),
 )
 class IfMatchAgainstLastModified(Pipeline):
     """Compares If-Match with meta.lastModified instead of the version: a current ETag gets 412."""

@@ -91,8 +91,8 @@ class FirstMemberOnly(edits.EditedPatch):
     requirements=["rfc7643/4.1.2/groups-reflect-membership"],
     summary="A user's groups attribute is never filled",
     strict=True,
-    note=("groups-reflect-membership is SHOULD in the catalogue: only a failure under --scim-"
-          "strict."),
+    note=("groups-reflect-membership is SHOULD in the catalogue: only a failure under "
+          "--scim-strict."),
 )
 class UserGroupsOmitted(Relations):
     """Never fills a user's `groups` attribute."""
