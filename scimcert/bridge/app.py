@@ -1,10 +1,13 @@
-"""The HTTP layer of the reference bridge: Starlette routes that parse, call Service, render."""
+"""The HTTP layer of the reference bridge (RFC 7644 §3): Starlette routes that parse the request,
+call the pipeline, discovery or bulk, and render the answer; `create_app` assembles the parts.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,10 +22,17 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 import scimcert
 from scimcert.bridge.account import Account, timestamp
 from scimcert.bridge.auth import REALM, Bearer
-from scimcert.bridge.service import Query, Service, Settings, etag_matches
+from scimcert.bridge.bulk import Bulk
+from scimcert.bridge.discovery import Discovery
+from scimcert.bridge.onepassword import OnePassword
+from scimcert.bridge.pipeline import Pipeline, Query, etag_matches
+from scimcert.bridge.policy import Policy
+from scimcert.bridge.relations import Relations
+from scimcert.bridge.settings import Settings
 from scimcert.bridge.store import Resource
 from scimcert.scim.errors import INVALID_SYNTAX, INVALID_VALUE, ScimError, bad_request
 from scimcert.scim.schema import Registry
+from scimcert.scim.tolerance import Tolerances
 
 SCIM_JSON = "application/scim+json"
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -49,13 +59,14 @@ def error_response(exc: ScimError, headers: dict[str, str] | None = None) -> Res
 
 
 class Guard:
-    """ASGI middleware: bearer auth on everything but /ping, then the provisioning switch."""
+    """ASGI middleware: bearer auth on everything but /ping, then the policy's refusal of SCIM
+    requests (the 1Password provisioning switch)."""
 
-    def __init__(self, app: ASGIApp, *, bearer: Bearer | None, account: Account,
+    def __init__(self, app: ASGIApp, *, bearer: Bearer | None, policy: Policy,
                  base_path: str) -> None:
         self.app = app
         self.bearer = bearer
-        self.account = account
+        self.policy = policy
         self.base_path = base_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -70,10 +81,9 @@ class Guard:
             denied = ScimError(401, "a valid bearer token is required (Authorization: Bearer ...)")
             await error_response(denied, {"WWW-Authenticate": REALM})(scope, receive, send)
             return
-        if not self.account.provisioning and _within(path, self.base_path):
-            off = ScimError(503, "Provisioning users & groups is turned off in 1Password. Turn it "
-                                 "on in Integrations > Automated User Provisioning.")
-            await error_response(off)(scope, receive, send)
+        refusal = self.policy.refusal() if _within(path, self.base_path) else None
+        if refusal is not None:
+            await error_response(refusal)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
@@ -94,13 +104,28 @@ def scim(handler: Endpoint) -> Endpoint:
     return endpoint
 
 
-class Endpoints:
-    """Request handlers: read the request, call the service, render the answer."""
+@dataclass(frozen=True)
+class Parts:
+    """The classes a bridge is assembled from; a broken bridge swaps one for a subclass."""
 
-    def __init__(self, service: Service, base_path: str) -> None:
-        self.service = service
+    pipeline: type[Pipeline] = Pipeline
+    relations: type[Relations] = Relations
+    policy: type[Policy] = OnePassword
+    discovery: type[Discovery] = Discovery
+    bulk: type[Bulk] = Bulk
+
+
+class Endpoints:
+    """Request handlers: read the request, call the pipeline, render the answer."""
+
+    def __init__(self, pipeline: Pipeline, discovery: Discovery, bulk: Bulk, policy: Policy,
+                 base_path: str) -> None:
+        self.pipeline = pipeline
+        self.discovery = discovery
+        self.bulk = bulk
+        self.policy = policy
         self.base_path = base_path
-        self.limit = service.settings.max_payload
+        self.limit = pipeline.settings.max_payload
 
     def base(self, request: Request) -> str:
         """The SCIM base URL as the client reached it."""
@@ -130,24 +155,24 @@ class Endpoints:
                  created: bool = False) -> Response:
         base = self.base(request)
         params = _params(request)
-        body = self.service.render(rtype, resource, base, _split(params.get("attributes")),
-                                   _split(params.get("excludedattributes")))
+        body = self.pipeline.render(rtype, resource, base, _split(params.get("attributes")),
+                                    _split(params.get("excludedattributes")))
         headers = {"ETag": resource["meta"]["version"]}
         if created:
-            endpoint = self.service.resource_type(rtype).endpoint
+            endpoint = self.pipeline.resource_type(rtype).endpoint
             headers["Location"] = f"{base}{endpoint}/{resource['id']}"
         return ScimResponse(body, status_code=status, headers=headers)
 
     async def list(self, request: Request, rtype: str) -> Response:
         query = query_from_params(_params(request))
-        return ScimResponse(self.service.list(rtype, query, self.base(request)))
+        return ScimResponse(self.pipeline.list(rtype, query, self.base(request)))
 
     async def create(self, request: Request, rtype: str) -> Response:
-        created = self.service.create(rtype, await self.body(request))
+        created = self.pipeline.create(rtype, await self.body(request))
         return self.resource(request, rtype, created, status=201, created=True)
 
     async def get(self, request: Request, rtype: str, rid: str) -> Response:
-        found = self.service.get(rtype, rid)
+        found = self.pipeline.get(rtype, rid)
         version = found["meta"]["version"]
         unless = request.headers.get("if-none-match")
         if unless is not None and etag_matches(unless, version):
@@ -156,43 +181,43 @@ class Endpoints:
 
     async def replace(self, request: Request, rtype: str, rid: str) -> Response:
         body = await self.body(request)
-        replaced = self.service.replace(rtype, rid, body, request.headers.get("if-match"))
+        replaced = self.pipeline.replace(rtype, rid, body, request.headers.get("if-match"))
         return self.resource(request, rtype, replaced)
 
     async def patch(self, request: Request, rtype: str, rid: str) -> Response:
         body = await self.body(request)
-        patched = self.service.patch(rtype, rid, body, request.headers.get("if-match"))
-        params = _params(request)
-        # RFC 7644 §3.5.2 allows 200 + resource or 204. Users get 200 + resource (Entra's
-        # user PATCH examples); groups get 204, as Entra recommends for group PATCH, since a
-        # big member list is expensive, unless the client asked for attributes, which
-        # RFC 7644 §3.5.2 says must be answered with 200 and the resource.
-        if rtype == "Group" and not ({"attributes", "excludedattributes"} & params.keys()):
+        patched = self.pipeline.patch(rtype, rid, body, request.headers.get("if-match"))
+        # RFC 7644 §3.5.2 allows 200 with the resource or 204, and asks for 200 with the
+        # resource when the client named attributes; otherwise the policy chooses.
+        asked = {"attributes", "excludedattributes"} & _params(request).keys()
+        if not asked and not self.policy.patch_body(rtype):
             return Response(status_code=204, headers={"ETag": patched["meta"]["version"]})
         return self.resource(request, rtype, patched)
 
     async def delete(self, request: Request, rtype: str, rid: str) -> Response:
-        self.service.delete(rtype, rid, request.headers.get("if-match"))
+        self.pipeline.delete(rtype, rid, request.headers.get("if-match"))
         return Response(status_code=204)
 
     async def search(self, request: Request, rtypes: Sequence[str]) -> Response:
         query = query_from_search(await self.body(request))
-        return ScimResponse(self.service.search(rtypes, query, self.base(request)))
+        return ScimResponse(self.pipeline.search(rtypes, query, self.base(request)))
 
-    async def bulk(self, request: Request) -> Response:
-        return ScimResponse(self.service.bulk(await self.body(request), self.base(request)))
+    async def bulk_request(self, request: Request) -> Response:
+        body = await self.body(request)
+        return ScimResponse(self.bulk.run(body, self.base(request)))
 
     def routes(self) -> list[BaseRoute]:
         """Every SCIM route, relative to the base path."""
         routes: list[BaseRoute] = []
-        for rt in self.service.registry.resource_types.values():
+        types = list(self.pipeline.registry.resource_types.values())
+        for rt in types:
             routes.extend(self.resource_routes(rt.name, rt.endpoint))
-        every = [rt.name for rt in self.service.registry.resource_types.values()]
+        every = [rt.name for rt in types]
         discovery = self.discovery_routes()
         return [
             *routes,
             Route("/.search", scim(lambda r: self.search(r, every)), methods=["POST"]),
-            Route("/Bulk", scim(self.bulk), methods=["POST"]),
+            Route("/Bulk", scim(self.bulk_request), methods=["POST"]),
             *discovery,
             Route("/Me", scim(_not_implemented), methods=ALL_METHODS),
             Route("/Me/{rest:path}", scim(_not_implemented), methods=ALL_METHODS),
@@ -228,10 +253,10 @@ class Endpoints:
         ]
 
     def discovery_routes(self) -> list[BaseRoute]:
-        service = self.service
+        discovery = self.discovery
 
         async def spc(request: Request) -> Response:
-            return ScimResponse(service.service_provider_config(self.base(request)))
+            return ScimResponse(discovery.service_provider_config(self.base(request)))
 
         def unfiltered(request: Request) -> None:
             # RFC 7644 §4: a filter on a discovery endpoint SHOULD be answered 403, so that
@@ -241,19 +266,19 @@ class Endpoints:
 
         async def resource_types(request: Request) -> Response:
             unfiltered(request)
-            return ScimResponse(service.resource_types(self.base(request)))
+            return ScimResponse(discovery.resource_types(self.base(request)))
 
         async def resource_type(request: Request) -> Response:
             rid = request.path_params["id"]
-            return ScimResponse(service.resource_type_resource(rid, self.base(request)))
+            return ScimResponse(discovery.resource_type(rid, self.base(request)))
 
         async def schemas(request: Request) -> Response:
             unfiltered(request)
-            return ScimResponse(service.schemas(self.base(request)))
+            return ScimResponse(discovery.schemas(self.base(request)))
 
         async def schema(request: Request) -> Response:
             urn = request.path_params["id"]
-            return ScimResponse(service.schema_resource(urn, self.base(request)))
+            return ScimResponse(discovery.schema(urn, self.base(request)))
 
         return [
             Route("/ServiceProviderConfig", scim(spc), methods=["GET"]),
@@ -275,9 +300,14 @@ def create_app(
     max_payload: int = 1_048_576,
     max_results: int = 1000,
     max_operations: int = 1000,
-    service_class: type[Service] = Service,
+    tolerances: Tolerances | None = None,
+    parts: Parts | None = None,
 ) -> Starlette:
-    """The reference bridge as an ASGI app; `app.state` holds account, service and registry."""
+    """The reference bridge as an ASGI app; `app.state` holds account, pipeline and registry.
+
+    `tolerances` defaults to every IdP tolerance on; `parts` to the RFC pipeline with the
+    1Password policy, and `Parts(policy=Policy)` with `Tolerances.none()` is a plain RFC bridge.
+    """
     if not tokens and not no_auth:
         raise ValueError("the bridge needs at least one bearer token, or no_auth=True")
     base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
@@ -289,8 +319,14 @@ def create_app(
     registry: Registry = account.registry
     settings = Settings(max_payload=max_payload, max_results=max_results,
                         max_operations=max_operations, auth=not no_auth)
-    service = service_class(registry, account, settings)
-    endpoints = Endpoints(service, base_path)
+    parts = parts or Parts()
+    policy = parts.policy(account)
+    pipeline = parts.pipeline(account, settings, policy=policy,
+                              relations=parts.relations(registry, account.store),
+                              tolerances=Tolerances.all() if tolerances is None else tolerances)
+    discovery = parts.discovery(registry, settings)
+    bulk = parts.bulk(pipeline, settings.max_operations)
+    endpoints = Endpoints(pipeline, discovery, bulk, policy, base_path)
     scim_routes = endpoints.routes()
     routes: list[BaseRoute] = [
         Route("/ping", _ping, methods=["GET"]),
@@ -300,11 +336,11 @@ def create_app(
     bearer = None if no_auth else Bearer(tokens)
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(Guard, bearer=bearer, account=account, base_path=base_path)],
+        middleware=[Middleware(Guard, bearer=bearer, policy=policy, base_path=base_path)],
         exception_handlers={HTTPException: _http_error},
     )
     app.state.account = account
-    app.state.service = service
+    app.state.pipeline = pipeline
     app.state.registry = registry
     app.state.settings = settings
     return app

@@ -1,4 +1,4 @@
-"""POST /Bulk (RFC 7644 §3.7): operations run one by one through the service, with bulkIds.
+"""POST /Bulk (RFC 7644 §3.7): operations run one by one through the pipeline, with bulkIds.
 
 An operation that refers to `bulkId:x` waits until the POST declaring `x` has run, so clients may
 list operations in any order (RFC 7644 §3.7.1); a reference that cannot be resolved (its POST
@@ -8,33 +8,58 @@ failed, is missing, or the references are circular) fails that operation with 40
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from scimcert.scim.errors import INVALID_SYNTAX, INVALID_VALUE, ScimError, bad_request
+from scimcert.scim.schema import Registry, ResourceType
 from scimcert.scim.urns import BULK_RESPONSE_URN
-
-if TYPE_CHECKING:
-    from scimcert.bridge.service import Service
 
 METHODS = ("POST", "PUT", "PATCH", "DELETE")
 REFERENCE = re.compile(r"bulkId:([^/\s\"]+)")
 
+Resource = dict[str, Any]
 
-def run(service: Service, request: Any, base: str) -> dict[str, Any]:
-    """Run a BulkRequest and answer the BulkResponse body."""
-    operations, fail_on_errors = read_request(request, service.settings.max_operations)
-    resolved: dict[str, str] = {}
-    pending = list(enumerate(operations))
-    results: list[tuple[int, dict[str, Any]]] = []
-    errors = 0
-    while pending and (fail_on_errors is None or errors < fail_on_errors):
-        index, op = next_ready(pending, resolved)
-        pending.remove((index, op))
-        result = execute(service, op, resolved, base)
-        results.append((index, result))
-        errors += "response" in result
-    results.sort(key=lambda pair: pair[0])
-    return {"schemas": [BULK_RESPONSE_URN], "Operations": [r for _, r in results]}
+
+class Operations(Protocol):
+    """What bulk operations run on: the single-resource operations of RFC 7644 §3.3-3.6."""
+
+    registry: Registry
+
+    def resource_type(self, rtype: str) -> ResourceType: ...
+
+    def create(self, rtype: str, body: Any) -> Resource: ...
+
+    def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
+        ...
+
+    def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
+        ...
+
+    def delete(self, rtype: str, rid: str, if_match: str | None = None) -> None: ...
+
+
+class Bulk:
+    """Runs BulkRequests on `pipeline`, refusing more than `max_operations` operations."""
+
+    def __init__(self, pipeline: Operations, max_operations: int) -> None:
+        self.pipeline = pipeline
+        self.max_operations = max_operations
+
+    def run(self, request: Any, base: str) -> dict[str, Any]:
+        """Run a BulkRequest and answer the BulkResponse body."""
+        operations, fail_on_errors = read_request(request, self.max_operations)
+        resolved: dict[str, str] = {}
+        pending = list(enumerate(operations))
+        results: list[tuple[int, dict[str, Any]]] = []
+        errors = 0
+        while pending and (fail_on_errors is None or errors < fail_on_errors):
+            index, op = next_ready(pending, resolved)
+            pending.remove((index, op))
+            result = execute(self.pipeline, op, resolved, base)
+            results.append((index, result))
+            errors += "response" in result
+        results.sort(key=lambda pair: pair[0])
+        return {"schemas": [BULK_RESPONSE_URN], "Operations": [r for _, r in results]}
 
 
 def read_request(request: Any, max_operations: int) -> tuple[list[Any], int | None]:
@@ -67,22 +92,22 @@ def next_ready(pending: list[tuple[int, Any]], resolved: dict[str, str]) -> tupl
     return pending[0]
 
 
-def execute(service: Service, op: Any, resolved: dict[str, str], base: str) -> dict[str, Any]:
+def execute(pipeline: Operations, op: Any, resolved: dict[str, str], base: str) -> dict[str, Any]:
     method, bulk_id = _method(op), _bulk_id(op)
     result: dict[str, Any] = {"method": method}
     if bulk_id is not None:
         result["bulkId"] = bulk_id
     try:
-        rtype, rid, data = target(service, op, resolved)
+        rtype, rid, data = address(pipeline, op, resolved)
         if rid is not None:
-            result["location"] = f"{base}{service.resource_type(rtype).endpoint}/{rid}"
-        status, resource = perform(service, method, rtype, rid, data, op.get("version"))
+            result["location"] = f"{base}{pipeline.resource_type(rtype).endpoint}/{rid}"
+        status, resource = perform(pipeline, method, rtype, rid, data, op.get("version"))
     except ScimError as exc:
         result["status"] = str(exc.status)
         result["response"] = exc.body()
         return result
     if resource is not None:
-        result["location"] = f"{base}{service.resource_type(rtype).endpoint}/{resource['id']}"
+        result["location"] = f"{base}{pipeline.resource_type(rtype).endpoint}/{resource['id']}"
         result["version"] = resource["meta"]["version"]
         if method == "POST" and bulk_id is not None:
             resolved[bulk_id] = resource["id"]
@@ -90,7 +115,7 @@ def execute(service: Service, op: Any, resolved: dict[str, str], base: str) -> d
     return result
 
 
-def target(service: Service, op: Any, resolved: dict[str, str]) -> tuple[str, str | None, Any]:
+def address(pipeline: Operations, op: Any, resolved: dict[str, str]) -> tuple[str, str | None, Any]:
     """The resource type, id (None for POST) and data of `op`, bulkId references replaced."""
     if not isinstance(op, dict):
         raise bad_request(INVALID_SYNTAX, "each bulk operation must be a JSON object")
@@ -103,7 +128,7 @@ def target(service: Service, op: Any, resolved: dict[str, str]) -> tuple[str, st
     if not isinstance(path, str) or not path.startswith("/"):
         raise bad_request(INVALID_SYNTAX, "each bulk operation needs a path such as /Users")
     endpoint, _, rid = substitute(path, resolved).lstrip("/").partition("/")
-    rtype = service.registry.by_endpoint(f"/{endpoint}")
+    rtype = pipeline.registry.by_endpoint(f"/{endpoint}")
     if rtype is None:
         raise ScimError(404, f"no resource type at {path!r}")
     if (_method(op) == "POST") == bool(rid):
@@ -111,16 +136,16 @@ def target(service: Service, op: Any, resolved: dict[str, str]) -> tuple[str, st
     return rtype.name, rid or None, substitute(op.get("data"), resolved)
 
 
-def perform(service: Service, method: str, rtype: str, rid: str | None, data: Any,
+def perform(pipeline: Operations, method: str, rtype: str, rid: str | None, data: Any,
             version: Any) -> tuple[int, dict[str, Any] | None]:
     if_match = version if isinstance(version, str) else None
     if method == "POST" or rid is None:
-        return 201, service.create(rtype, data)
+        return 201, pipeline.create(rtype, data)
     if method == "PUT":
-        return 200, service.replace(rtype, rid, data, if_match)
+        return 200, pipeline.replace(rtype, rid, data, if_match)
     if method == "PATCH":
-        return 200, service.patch(rtype, rid, data, if_match)
-    service.delete(rtype, rid, if_match)
+        return 200, pipeline.patch(rtype, rid, data, if_match)
+    pipeline.delete(rtype, rid, if_match)
     return 204, None
 
 

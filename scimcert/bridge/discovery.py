@@ -1,15 +1,15 @@
-"""Discovery resources (RFC 7644 §4): built from the schema registry and the bridge's settings."""
+"""Discovery (RFC 7644 §4): /ServiceProviderConfig, /ResourceTypes and /Schemas, built from the
+schema registry and the bridge's settings."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from scimcert.bridge.settings import Settings
 from scimcert.scim.errors import not_found
+from scimcert.scim.paging import list_response
 from scimcert.scim.schema import Registry
 from scimcert.scim.urns import SPC_URN
-
-if TYPE_CHECKING:
-    from scimcert.bridge.service import Settings
 
 BEARER = {
     "type": "oauthbearertoken",
@@ -20,37 +20,58 @@ BEARER = {
 }
 
 
-def service_provider_config(settings: Settings, base: str) -> dict[str, Any]:
-    """What the bridge supports, with the limits it enforces (RFC 7643 §5)."""
-    return {
-        "schemas": [SPC_URN],
-        "patch": {"supported": True},
-        "bulk": {
-            "supported": True,
-            "maxOperations": settings.max_operations,
-            "maxPayloadSize": settings.max_payload,
-        },
-        "filter": {"supported": True, "maxResults": settings.max_results},
-        "changePassword": {"supported": False},
-        "sort": {"supported": True},
-        "etag": {"supported": True},
-        "authenticationSchemes": [BEARER] if settings.auth else [],
-        "meta": {
-            "resourceType": "ServiceProviderConfig",
-            "location": f"{base}/ServiceProviderConfig",
-        },
-    }
+class Discovery:
+    """The discovery resources, one method per endpoint answer."""
+
+    def __init__(self, registry: Registry, settings: Settings) -> None:
+        self.registry = registry
+        self.settings = settings
+
+    def service_provider_config(self, base: str) -> dict[str, Any]:
+        """What the bridge supports, with the limits it enforces (RFC 7643 §5)."""
+        settings = self.settings
+        return {
+            "schemas": [SPC_URN],
+            "patch": {"supported": True},
+            "bulk": {
+                "supported": True,
+                "maxOperations": settings.max_operations,
+                "maxPayloadSize": settings.max_payload,
+            },
+            "filter": {"supported": True, "maxResults": settings.max_results},
+            "changePassword": {"supported": False},
+            "sort": {"supported": True},
+            "etag": {"supported": True},
+            "authenticationSchemes": [BEARER] if settings.auth else [],
+            "meta": {
+                "resourceType": "ServiceProviderConfig",
+                "location": f"{base}/ServiceProviderConfig",
+            },
+        }
+
+    def resource_types(self, base: str) -> dict[str, Any]:
+        """GET /ResourceTypes: every resource type, unpaged (RFC 7644 §4)."""
+        return list_response(self.resource_type_list(base))
+
+    def resource_type(self, name: str, base: str) -> dict[str, Any]:
+        return _one(self.resource_type_list(base), name, "ResourceType")
+
+    def schemas(self, base: str) -> dict[str, Any]:
+        """GET /Schemas: every schema the resource types use, unpaged (RFC 7644 §4)."""
+        return list_response(self.schema_list(base))
+
+    def schema(self, urn: str, base: str) -> dict[str, Any]:
+        return _one(self.schema_list(base), urn, "Schema")
+
+    def resource_type_list(self, base: str) -> list[dict[str, Any]]:
+        return [rt.to_json(f"{base}/ResourceTypes/{rt.id}")
+                for rt in self.registry.resource_types.values()]
+
+    def schema_list(self, base: str) -> list[dict[str, Any]]:
+        return [s.to_json(f"{base}/Schemas/{s.id}") for s in self.registry.served_schemas()]
 
 
-def resource_types(registry: Registry, base: str) -> list[dict[str, Any]]:
-    return [rt.to_json(f"{base}/ResourceTypes/{rt.id}") for rt in registry.resource_types.values()]
-
-
-def schemas(registry: Registry, base: str) -> list[dict[str, Any]]:
-    return [s.to_json(f"{base}/Schemas/{s.id}") for s in registry.served_schemas()]
-
-
-def one(items: list[dict[str, Any]], rid: str, kind: str) -> dict[str, Any]:
+def _one(items: list[dict[str, Any]], rid: str, kind: str) -> dict[str, Any]:
     """The item whose id is `rid` (schema URNs and type names compare case-insensitively)."""
     for item in items:
         if item["id"].lower() == rid.lower():

@@ -15,13 +15,9 @@ from scimcert.scim.schema import Registry, ResourceType
 
 Resource = dict[str, Any]
 
-# Attributes with an index, per resource type: name -> whether the index key is case-folded
-# (RFC 7643 §4.1.1 userName and §4.2 Group displayName are caseExact false; id and externalId
-# are caseExact true).
-# attribute -> compared case-insensitively? (RFC 7643 §2.2 caseExact). Unique attributes come
-# from `uniqueness: server` in a registry (Store.of); these are the core types' own.
-UNIQUE = {"User": {"userName": True}, "Group": {"displayName": True}}
-# externalId is indexed but shared: the client sets it, and RFC 7643 §3.1 does not make it unique.
+# Indexed attributes map to whether their index key is case-folded (RFC 7643 §2.2 caseExact).
+# Unique ones come from `uniqueness: server` in the registry (Store.of). externalId is indexed
+# but shared: the client sets it, and RFC 7643 §3.1 does not make it unique.
 SHARED = {"externalId": False}
 
 
@@ -139,16 +135,12 @@ class Table:
 
 @dataclass
 class Store:
-    """Users and Groups, the member -> groups index, a revision counter and the write lock."""
+    """A table per resource type, the member -> groups index, a revision counter, the lock."""
 
     tables: dict[str, Table] = field(default_factory=dict)
     member_of: dict[str, set[str]] = field(default_factory=dict)
     revision: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
-
-    def __post_init__(self) -> None:
-        for name, unique in UNIQUE.items():
-            self.tables.setdefault(name, Table(name, dict(unique)))
 
     @classmethod
     def of(cls, registry: Registry) -> Store:

@@ -44,14 +44,21 @@ class Page:
 
     def list_response(self, items: Sequence[dict], total: int | None = None) -> dict[str, Any]:
         """The ListResponse (RFC 7644 §3.4.2) for this page of `items`, the whole result list."""
-        resources = self.take(items)
-        return {
-            "schemas": [LIST_RESPONSE_URN],
-            "totalResults": len(items) if total is None else total,
-            "startIndex": self.start_index,
-            "itemsPerPage": len(resources),
-            "Resources": resources,
-        }
+        return list_response(self.take(items), total=len(items) if total is None else total,
+                             start_index=self.start_index)
+
+
+def list_response(resources: list[dict], *, total: int | None = None,
+                  start_index: int = 1) -> dict[str, Any]:
+    """A ListResponse (RFC 7644 §3.4.2) holding `resources`, one page of `total` results (all
+    of them by default)."""
+    return {
+        "schemas": [LIST_RESPONSE_URN],
+        "totalResults": len(resources) if total is None else total,
+        "startIndex": start_index,
+        "itemsPerPage": len(resources),
+        "Resources": resources,
+    }
 
 
 def _integer(value: str | int | None, name: str, default: int) -> int:

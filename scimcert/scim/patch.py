@@ -23,6 +23,7 @@ from scimcert.scim.errors import (
 from scimcert.scim.filter import evaluate, parse_path, validate
 from scimcert.scim.filter.ast import And, Compare, Node
 from scimcert.scim.schema import Attribute, AttrPath, Registry, ResourceType
+from scimcert.scim.tolerance import STRICT, Tolerances
 from scimcert.scim.urns import PATCH_OP_URN
 
 OPS = ("add", "replace", "remove")
@@ -47,44 +48,46 @@ class Operation:
 
 
 def apply_patch(resource: dict, message: dict, registry: Registry,
-                rtype: ResourceType | str) -> dict:
+                rtype: ResourceType | str, tolerances: Tolerances = STRICT) -> dict:
     """Apply every operation of `message` to a copy of `resource` and return the copy."""
     rtype = res.resource_type(registry, rtype)
-    operations = read_message(message)
-    engine = _Engine(copy.deepcopy(resource), registry, rtype)
+    operations = read_message(message, tolerances)
+    engine = _Engine(copy.deepcopy(resource), registry, rtype, tolerances)
     for operation in operations:
         engine.apply(operation)
     return engine.finish(resource)
 
 
-def read_message(message: Any) -> list[Operation]:
+def read_message(message: Any, tolerances: Tolerances = STRICT) -> list[Operation]:
     """The operations of a PatchOp message; ScimError 400 invalidSyntax when it is malformed."""
     if not isinstance(message, dict):
         raise bad_request(INVALID_SYNTAX, "a PATCH body is a PatchOp object")
     fields = _folded(message)
     schemas = fields.get("schemas")
-    # Some Okta group PATCHes omit `schemas` (idp-behaviour §3.1), so only a wrong one is refused.
-    if schemas is not None and (not isinstance(schemas, list) or PATCH_OP_URN not in schemas):
+    missing = schemas is None and not tolerances.patch_without_schemas
+    if missing or (schemas is not None and (not isinstance(schemas, list)
+                                            or PATCH_OP_URN not in schemas)):
         raise bad_request(INVALID_SYNTAX, f"schemas must contain {PATCH_OP_URN}")
     operations = fields.get("operations")
     # RFC 7644 §3.5.2: "Operations", an array of one or more PATCH operations.
     if not isinstance(operations, list) or not operations:
         raise bad_request(INVALID_SYNTAX, "Operations must be an array of one or more operations")
-    return [_operation(item, index) for index, item in enumerate(operations)]
+    return [_operation(item, index, tolerances) for index, item in enumerate(operations)]
 
 
-def _operation(item: Any, index: int) -> Operation:
+def _operation(item: Any, index: int, tolerances: Tolerances) -> Operation:
     if not isinstance(item, dict):
         raise bad_request(INVALID_SYNTAX, f"Operations[{index}] is not an object")
     fields = _folded(item)
     op = fields.get("op")
-    # Entra ID sends "Add", "Replace", "Remove" (idp-behaviour §1.3 Update user).
-    if not isinstance(op, str) or op.lower() not in OPS:
+    if isinstance(op, str) and tolerances.capitalised_op:
+        op = op.lower()
+    if op not in OPS:
         raise bad_request(INVALID_SYNTAX, f"Operations[{index}].op must be add, replace or remove")
     path = fields.get("path")
     if path is not None and not isinstance(path, str):
         raise bad_request(INVALID_PATH, f"Operations[{index}].path must be a string")
-    return Operation(op.lower(), path or None, fields.get("value"), "value" in fields)
+    return Operation(op, path or None, fields.get("value"), "value" in fields)
 
 
 def _folded(obj: dict) -> dict:
@@ -94,10 +97,12 @@ def _folded(obj: dict) -> dict:
 class _Engine:
     """Applies operations one by one to the working copy `doc`."""
 
-    def __init__(self, doc: dict, registry: Registry, rtype: ResourceType) -> None:
+    def __init__(self, doc: dict, registry: Registry, rtype: ResourceType,
+                 tolerances: Tolerances) -> None:
         self.doc = doc
         self.registry = registry
         self.rtype = rtype
+        self.tolerances = tolerances
 
     def apply(self, operation: Operation) -> None:
         if operation.path is None:
@@ -135,12 +140,14 @@ class _Engine:
         return Target(text, attr, sub, parsed.filter)
 
     def lookup(self, path: AttrPath | str) -> Attribute | None:
-        """The top-level attribute of `path`; an unqualified name not in the core schema is
-        looked up in the extensions (Entra's manager update uses the path "manager")."""
+        """The top-level attribute of `path`; with `unqualified_extension_path`, an unqualified
+        name not in the core schema is looked up in the extensions."""
         found = self.registry.top_attribute(self.rtype, path)
         path = AttrPath.parse(path) if isinstance(path, str) else path
         if found is not None or path.urn is not None:
             return found
+        if not self.tolerances.unqualified_extension_path:
+            return None
         for urn in self.registry.extension_urns(self.rtype):
             schema = self.registry.schema(urn)
             found = schema.attribute(path.attr) if schema else None
@@ -194,13 +201,16 @@ class _Engine:
                 self._at(Operation(operation.op, key, value, True), target)
 
     def _pathless_target(self, key: str, value: Any) -> Target | None:
-        # Keys are attribute paths (Entra's aadOptscim062020: "name.givenName", URN-qualified);
-        # names no schema defines are ignored as on create (see resource.canonicalize).
+        # Names no schema defines are ignored as on create (see resource.canonicalize).
         if self.lookup(key) is None:
             return None
+        path = AttrPath.parse(key)
+        if (path.sub or path.urn) and not self.tolerances.pathless_path_keys:
+            raise bad_request(INVALID_VALUE, f"{key}: a value without a path holds attributes "
+                                             "by name, not attribute paths")
         target = self.resolve(key)
-        if target.attr.mutability == res.READ_ONLY and target.sub is None:
-            # Okta's group rename repeats the group's own id: unchanged, so accepted.
+        if target.attr.mutability == res.READ_ONLY and target.sub is None \
+                and self.tolerances.read_only_echo:
             holder = res.container(self.doc, target.attr, self.registry, self.rtype) or {}
             if holder.get(target.attr.name) == value:
                 return None
@@ -236,17 +246,17 @@ class _Engine:
         elif attr.multi_valued and op == "add":
             self._append(target, value)
         elif attr.multi_valued:
-            self._set_top(target, res.coerce(attr, _listed(value), target.text))
+            self._set_top(target, self._coerce(attr, _listed(value), target.text))
         elif attr.is_complex:
             self._merge_complex(target, value)
         else:
-            self._set_top(target, res.coerce(attr, value, target.text))
+            self._set_top(target, self._coerce(attr, value, target.text))
 
     def _append(self, target: Target, value: Any) -> None:
         # RFC 7644 §3.5.2.1: add to a multi-valued attribute adds new values; a value already
         # there changes nothing.
         attr = target.attr
-        new = res.coerce(attr, _listed(value), target.text)
+        new = self._coerce(attr, _listed(value), target.text)
         if new is None:
             return
         holder = res.container(self.doc, attr, self.registry, self.rtype, create=True)
@@ -266,7 +276,7 @@ class _Engine:
         # RFC 7644 §3.5.2.1/§3.5.2.3: the value of a complex attribute is a set of sub-attributes;
         # those not given are left unchanged.
         attr = target.attr
-        new = res.coerce(attr, value, target.text)
+        new = self._coerce(attr, value, target.text)
         holder = res.container(self.doc, attr, self.registry, self.rtype) or {}
         current = holder.get(attr.name)
         if new is None or current is None:
@@ -283,7 +293,7 @@ class _Engine:
         attr, sub = target.attr, target.sub
         holder = res.container(self.doc, attr, self.registry, self.rtype, create=True)
         current = holder.setdefault(attr.name, {})
-        _set_sub(current, sub, res.coerce(sub, value, target.text), target.text)
+        _set_sub(current, sub, self._coerce(sub, value, target.text), target.text)
         if not current:
             del holder[attr.name]
 
@@ -293,7 +303,7 @@ class _Engine:
         items = self._items(target.attr)
         if not items:
             raise bad_request(NO_TARGET, f"{target.text}: {target.attr.name} has no values")
-        stored = res.coerce(target.sub, value, target.text)
+        stored = self._coerce(target.sub, value, target.text)
         for item in items:
             _set_sub(item, target.sub, stored, target.text)
         res.check_primary(target.attr, items, target.text)
@@ -305,9 +315,9 @@ class _Engine:
             self._add_missing(op, target, value)
             return
         if target.sub is not None:
-            stored = {target.sub.name: res.coerce(target.sub, value, target.text)}
+            stored = {target.sub.name: self._coerce(target.sub, value, target.text)}
         else:
-            stored = res.coerce_item(attr, value, target.text) or {}
+            stored = self._coerce_item(attr, value, target.text) or {}
         for item in matched:
             for name, sub_value in stored.items():
                 _set_sub(item, attr.sub(name), sub_value, target.text)
@@ -367,15 +377,22 @@ class _Engine:
         self._keep_items(target.attr, [item for item in self._items(target.attr) if item])
 
     def _remove_listed(self, target: Target, value: Any) -> None:
-        # Entra ID's default member removal: remove path "members" with a value list removes
-        # exactly the values listed, never the others (idp-behaviour §1.3 Groups).
+        if not self.tolerances.remove_value_list:
+            raise bad_request(INVALID_VALUE, f"remove {target.text} takes no value: without a "
+                                             "filter it removes every value")
         attr = target.attr
-        gone = res.coerce(attr, _listed(value), target.text) or []
+        gone = self._coerce(attr, _listed(value), target.text) or []
         kept = [item for item in self._items(attr)
                 if not any(res.same_value(attr, item, g) for g in gone)]
         self._keep_items(attr, kept)
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    def _coerce(self, attr: Attribute, value: Any, where: str) -> Any:
+        return res.coerce(attr, value, where, self.tolerances)
+
+    def _coerce_item(self, attr: Attribute, value: Any, where: str) -> Any:
+        return res.coerce_item(attr, value, where, self.tolerances)
 
     def _items(self, attr: Attribute) -> list:
         holder = res.container(self.doc, attr, self.registry, self.rtype) or {}

@@ -12,34 +12,40 @@ from typing import Any
 
 from scimcert.scim.errors import INVALID_SYNTAX, INVALID_VALUE, bad_request
 from scimcert.scim.schema import Attribute, AttrPath, Registry, ResourceType
+from scimcert.scim.tolerance import STRICT, Tolerances
 
 READ_ONLY = "readOnly"
 IMMUTABLE = "immutable"
 
 
-def canonicalize(body: dict[str, Any], registry: Registry, rtype: ResourceType | str) -> dict:
+def canonicalize(body: dict[str, Any], registry: Registry, rtype: ResourceType | str,
+                 tolerances: Tolerances = STRICT) -> dict:
     """Turn a client body (POST/PUT) into the stored form; the input is left untouched.
 
-    Attributes no schema of the resource type defines, and schema URNs it does not know, are
-    ignored: RFC 7643/7644 give no error for them, and Entra ID sends the ADSCIM group URN and
-    explicit nulls (idp-behaviour §1.3 Groups), so the bridge is liberal in what it accepts.
-    readOnly attributes are ignored as RFC 7644 §3.3 requires.
+    Attributes no schema of the resource type defines are ignored, as RFC 7643/7644 give no
+    error for them; so are explicit nulls, which RFC 7643 §2.5 makes unassigned, and readOnly
+    attributes, as RFC 7644 §3.3 requires. Schema URNs the resource type does not have are
+    refused unless `tolerances.unknown_schema_urns`.
     """
     rtype = resource_type(registry, rtype)
     if not isinstance(body, dict):
         raise bad_request(INVALID_SYNTAX, "the request body is not a JSON object")
     out: dict[str, Any] = {}
     for key, value in body.items():
-        if key.lower() == "schemas" or value is None:
+        if key.lower() == "schemas":
+            if value is not None and not tolerances.unknown_schema_urns:
+                _check_schemas(value, rtype)
+            continue
+        if value is None:
             continue
         urn = extension_urn(registry, rtype, key)
         if urn is None:
-            _put(out, registry, rtype, key, value)
+            _put(out, registry, rtype, key, value, tolerances)
             continue
         if not isinstance(value, dict):
             raise bad_request(INVALID_VALUE, f"{urn} must be an object of extension attributes")
         for name, sub_value in value.items():
-            _put(out, registry, rtype, f"{urn}:{name}", sub_value)
+            _put(out, registry, rtype, f"{urn}:{name}", sub_value, tolerances)
     _check_required(out, registry, rtype)
     return {"schemas": schemas_for(out, registry, rtype), **out}
 
@@ -72,27 +78,28 @@ def is_extension(registry: Registry, rtype: ResourceType, attr: Attribute) -> bo
     return rtype.extension_urn(attr.schema) is not None
 
 
-def coerce(attr: Attribute, value: Any, where: str) -> Any:
+def coerce(attr: Attribute, value: Any, where: str, tolerances: Tolerances = STRICT) -> Any:
     """The stored form of a whole attribute value, or None when it amounts to unassigned."""
     if value is None:
         return None
     if not attr.multi_valued:
-        return coerce_item(attr, value, where)
+        return coerce_item(attr, value, where, tolerances)
     if not isinstance(value, list):
         raise bad_request(INVALID_VALUE, f"{where} is multi-valued: expected an array")
-    items = [coerce_item(attr, v, f"{where}[{i}]") for i, v in enumerate(value)]
+    items = [coerce_item(attr, v, f"{where}[{i}]", tolerances) for i, v in enumerate(value)]
     items = [item for item in items if item is not None]
     check_primary(attr, items, where)
     return items or None
 
 
-def coerce_item(attr: Attribute, value: Any, where: str) -> Any:
+def coerce_item(attr: Attribute, value: Any, where: str,
+                tolerances: Tolerances = STRICT) -> Any:
     """The stored form of one value of `attr` (one element if it is multi-valued)."""
     if value is None:
         return None
     if attr.is_complex:
-        return _complex(attr, value, where)
-    return _simple(attr, value, where)
+        return _complex(attr, value, where, tolerances)
+    return _simple(attr, value, where, tolerances)
 
 
 def check_primary(attr: Attribute, items: list[Any], where: str) -> None:
@@ -135,14 +142,26 @@ def is_reference(attr: Attribute) -> bool:
         and attr.sub("$ref") is not None
 
 
-def _put(out: dict, registry: Registry, rtype: ResourceType, key: str, value: Any) -> None:
+def _check_schemas(schemas: Any, rtype: ResourceType) -> None:
+    # RFC 7643 §3: `schemas` names the schemas that define the attributes of the resource, so
+    # it can only name the resource type's own.
+    known = {urn.lower() for urn in rtype.schema_urns}
+    listed = schemas if isinstance(schemas, list) else [schemas]
+    unknown = [urn for urn in listed if not isinstance(urn, str) or urn.lower() not in known]
+    if unknown:
+        raise bad_request(INVALID_VALUE, f"schemas names {unknown[0]!r}, which is not a schema "
+                                         f"of {rtype.name}")
+
+
+def _put(out: dict, registry: Registry, rtype: ResourceType, key: str, value: Any,
+         tolerances: Tolerances) -> None:
     path = AttrPath.parse(key)
     attr = registry.top_attribute(rtype, path)
     if attr is None or attr.mutability == READ_ONLY or value is None:
         return
     if path.sub is not None:
         value = {path.sub: value}
-    stored = coerce(attr, value, attr.name)
+    stored = coerce(attr, value, attr.name, tolerances)
     if stored is None:
         return
     holder = out.setdefault(attr.schema, {}) if is_extension(registry, rtype, attr) else out
@@ -152,8 +171,9 @@ def _put(out: dict, registry: Registry, rtype: ResourceType, key: str, value: An
         holder[attr.name] = stored
 
 
-def _complex(attr: Attribute, value: Any, where: str) -> dict | None:
-    if is_reference(attr):
+def _complex(attr: Attribute, value: Any, where: str, tolerances: Tolerances) -> dict | None:
+    reference = is_reference(attr)
+    if reference and tolerances.manager_shapes:
         value = _reference_shape(value)
     if not isinstance(value, dict):
         raise bad_request(INVALID_VALUE, f"{where} is complex: expected an object")
@@ -164,17 +184,18 @@ def _complex(attr: Attribute, value: Any, where: str) -> dict | None:
         # displayName), are ignored as at the top level (RFC 7644 §3.3).
         if sub is None or sub.mutability == READ_ONLY:
             continue
-        stored = coerce(sub, sub_value, f"{where}.{sub.name}")
+        stored = coerce(sub, sub_value, f"{where}.{sub.name}", tolerances)
         if stored is not None:
             out[sub.name] = stored
-    if is_reference(attr) and not out.get("value"):
+    if reference and tolerances.manager_shapes and not out.get("value"):
         return None
+    if reference and out.get("value") == "":
+        # RFC 7643 §3.1: an id is never empty, so an empty value refers to nothing.
+        raise bad_request(INVALID_VALUE, f"{where}.value must be the id of a resource")
     return out or None
 
 
 def _reference_shape(value: Any) -> Any:
-    # Entra ID and the SCIM Validator send a manager as {"value": id}, as [{"$ref", "value"}] or
-    # as a bare id; an empty id removes it (idp-behaviour §1.3 Manager).
     if isinstance(value, list):
         if not value:
             return {}
@@ -185,10 +206,10 @@ def _reference_shape(value: Any) -> Any:
     return value
 
 
-def _simple(attr: Attribute, value: Any, where: str) -> Any:
+def _simple(attr: Attribute, value: Any, where: str, tolerances: Tolerances) -> Any:
     kind = attr.type
     if kind == "boolean":
-        return _boolean(value, where)
+        return _boolean(value, where, tolerances)
     if kind == "integer" and isinstance(value, int) and not isinstance(value, bool):
         return value
     if kind == "decimal" and isinstance(value, int | float) and not isinstance(value, bool):
@@ -200,11 +221,11 @@ def _simple(attr: Attribute, value: Any, where: str) -> Any:
     raise bad_request(INVALID_VALUE, f"{where} must be of type {kind}, got {value!r}")
 
 
-def _boolean(value: Any, where: str) -> bool:
+def _boolean(value: Any, where: str, tolerances: Tolerances) -> bool:
     if isinstance(value, bool):
         return value
-    # Entra ID's default mappings yield "True"/"False" strings (idp-behaviour §1.3 Disable user).
-    if isinstance(value, str) and value.lower() in ("true", "false"):
+    if tolerances.string_booleans and isinstance(value, str) \
+            and value.lower() in ("true", "false"):
         return value.lower() == "true"
     raise bad_request(INVALID_VALUE, f"{where} must be a boolean, got {value!r}")
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from scimcert.bridge.service import Service
+from scimcert.bridge.app import Parts
+from scimcert.bridge.pipeline import Pipeline
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 
@@ -162,11 +163,11 @@ def test_bad_patches_are_4xx_errors(api, message):
 
 
 def test_unexpected_exception_is_a_logged_scim_500(bridge, caplog):
-    class Exploding(Service):
+    class Exploding(Pipeline):
         def get(self, rtype, rid):
             raise RuntimeError("boom")
 
-    broken = bridge(service_class=Exploding)
+    broken = bridge(parts=Parts(pipeline=Exploding))
     response = broken.get("/Users/x")
     broken.error(response, 500)
     assert "boom" not in response.text

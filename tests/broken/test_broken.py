@@ -1,5 +1,5 @@
-"""Testing the tester: each broken bridge of fixtures/broken/defects.json makes the suites fail
-on the requirements that name its defect, and the reference bridge meets every one of them.
+"""Testing the tester: each broken bridge of tests/broken/bridges/ makes the suites fail on the
+requirements its @defect names, and the reference bridge meets every one of them.
 
 DESIGN.md: "A check that cannot fail is a defect. Every suite must be shown to fail on a bridge
 that has the matching defect." Each defect is one `pytest suites` subprocess pointed at its bridge
@@ -11,8 +11,6 @@ defect's run collects only those files, which keeps the whole module near a minu
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import os
 import subprocess
 import sys
@@ -20,19 +18,16 @@ import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
 
 from scimcert import paths
 from scimcert.harness import catalogue
+from tests.broken.bridges.registry import MARK, Defect, area_modules, declared, defects
+from tests.broken.report import read_report
 
-HERE = Path(__file__).resolve().parent
-BRIDGES = HERE / "bridges.py"
-DATA = json.loads((paths.fixtures() / "broken" / "defects.json").read_text(encoding="utf-8"))
-DEFECTS: list[dict[str, Any]] = DATA["defects"]
+DEFECTS = defects()
 WORKERS = 2
 TIMEOUT = 300
 TAIL = 40
@@ -42,9 +37,9 @@ MET = "met"
 
 @dataclass(frozen=True)
 class Plan:
-    """One suite run: the app factory (None = reference bridge), requirements, strictness."""
+    """One suite run: the `--scim-app` spec (None = reference bridge), requirements, strictness."""
 
-    bridge: str | None
+    app: str | None
     requirements: tuple[str, ...]
     strict: bool
 
@@ -52,8 +47,8 @@ class Plan:
         """The pytest command line; `targets` narrows collection to those suite files."""
         cmd = [sys.executable, "-m", "pytest", *(targets or (str(paths.suites()),)),
                "-p", "no:cacheprovider", "-q", "--scim-report", str(report)]
-        if self.bridge is not None:
-            cmd += ["--scim-app", f"{BRIDGES}:{self.bridge}"]
+        if self.app is not None:
+            cmd += ["--scim-app", self.app]
         for requirement in self.requirements:
             cmd += ["--scim-requirement", requirement]
         if self.strict:
@@ -111,28 +106,11 @@ def run_suites(plan: Plan, pycache: Path, targets: tuple[str, ...] | None = None
         report = Path(tmp)
         done = subprocess.run(plan.command(report, targets), cwd=paths.root(), env=env,
                               capture_output=True, text=True, timeout=TIMEOUT, check=False)
-        document = report / "conformance.json"
-        found = json.loads(document.read_text("utf-8")) if document.is_file() else None
+        found = read_report(report) or {}
     output = (done.stdout + done.stderr).splitlines()
     tail = "\n".join(output[-TAIL:])
-    if found is None:
-        return Run({}, done.returncode, tail)
-    return Run(read_outcomes(found), done.returncode, tail, read_files(found))
-
-
-def requirements_of(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [req for section in ("rfc", "idp") for req in document[section]["requirements"]]
-
-
-def read_outcomes(document: dict[str, Any]) -> dict[str, str]:
-    return {req["id"]: req["outcome"] for req in requirements_of(document)}
-
-
-def read_files(document: dict[str, Any]) -> dict[str, tuple[str, ...]]:
-    """The test files (relative to the root) of each requirement that has tests."""
-    files = {req["id"]: {t["nodeid"].split("::", 1)[0] for t in req.get("tests", ())}
-             for req in requirements_of(document)}
-    return {r: tuple(sorted(f)) for r, f in files.items() if f}
+    return Run({r: outcome for r, (outcome, _) in found.items()}, done.returncode, tail,
+               {r: files for r, (_, files) in found.items() if files})
 
 
 class Runs:
@@ -167,13 +145,13 @@ class Runs:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def defect_plan(defect: dict[str, Any]) -> Plan:
-    return Plan(defect["bridge"], tuple(defect["requirements"]), defect.get("strict", False))
+def defect_plan(defect: Defect) -> Plan:
+    return Plan(defect.app, defect.requirements, defect.strict)
 
 
 def reference_plan() -> Plan:
     """The reference bridge on every listed requirement, strictly: SHOULDs must be met too."""
-    listed = dict.fromkeys(r for defect in DEFECTS for r in defect["requirements"])
+    listed = dict.fromkeys(r for defect in DEFECTS for r in defect.requirements)
     return Plan(None, tuple(listed), True)
 
 
@@ -207,9 +185,9 @@ def defect_params() -> list[Any]:
     params = []
     for defect in DEFECTS:
         marks = []
-        if defect.get("caught") is False:
-            marks.append(pytest.mark.xfail(strict=True, reason=f"suite gap: {defect['note']}"))
-        params.append(pytest.param(defect, id=defect["id"], marks=marks))
+        if not defect.caught:
+            marks.append(pytest.mark.xfail(strict=True, reason=f"suite gap: {defect.note}"))
+        params.append(pytest.param(defect, id=defect.id, marks=marks))
     return params
 
 
@@ -218,7 +196,7 @@ def test_broken_bridge_fails_its_requirements(defect, runs):
     plan = defect_plan(defect)
     run = runs.result(plan)
     wrong = run.differences(plan.requirements, FAILED)
-    assert not wrong, f"{defect['bridge']}: {defect['summary']}\n" + run.explain(FAILED, wrong)
+    assert not wrong, f"{defect.app}: {defect.summary}\n" + run.explain(FAILED, wrong)
 
 
 def test_reference_bridge_meets_every_listed_requirement(runs):
@@ -228,41 +206,28 @@ def test_reference_bridge_meets_every_listed_requirement(runs):
     assert not wrong, "reference bridge\n" + run.explain(MET, wrong)
 
 
-# The data itself -------------------------------------------------------------------------------
+# The registry itself ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def validator() -> Draft202012Validator:
-    schema = json.loads((paths.schemas() / "data" / "defects.schema.json").read_text("utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
-
-
-@pytest.fixture(scope="module")
-def bridges() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("scimcert_broken_bridges", BRIDGES)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_defects_match_their_schema(validator):
-    errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(DATA)]
-    assert errors == []
-
-
-def test_schema_wants_a_note_on_an_uncaught_defect(validator):
-    entry = {"id": "x", "bridge": "x", "requirements": ["rfc7644/3.3/created-201"],
-             "summary": "x", "caught": False}
-    assert not validator.is_valid({"description": "x", "defects": [entry]})
-
-
-def test_defect_ids_and_bridges_are_unique():
-    ids = [d["id"] for d in DEFECTS]
-    factories = [d["bridge"] for d in DEFECTS]
+def test_defect_ids_are_unique():
+    ids = [d.id for d in DEFECTS]
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
-    assert sorted({f for f in factories if factories.count(f) > 1}) == []
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    pytest.param({"id": "Lost_Deactivation"}, "the id is not", id="id"),
+    pytest.param({"requirements": ()}, "one or more distinct requirements", id="no-requirement"),
+    pytest.param({"requirements": ("rfc7644/3.3/created-201",) * 2}, "distinct", id="repeated"),
+    pytest.param({"requirements": ("created-201",)}, "not a requirement id", id="requirement"),
+    pytest.param({"summary": "x" * 80}, "1-79 characters", id="long-summary"),
+    pytest.param({"summary": "The answer should be 201"}, "without 'should'", id="should"),
+    pytest.param({"strict": True}, "needs a note", id="strict-without-note"),
+    pytest.param({"caught": False}, "needs a note", id="uncaught-without-note"),
+])
+def test_a_defect_is_checked_where_it_is_declared(change, problem):
+    entry = {"id": "x", "requirements": ("rfc7644/3.3/created-201",), "summary": "x", **change}
+    with pytest.raises(ValueError, match=problem):
+        Defect(**entry)
 
 
 @pytest.fixture(scope="module")
@@ -271,39 +236,65 @@ def levels() -> dict[str, str]:
     return {r.id: r.level for r in catalogue.load()}
 
 
+@pytest.fixture(scope="module")
+def areas() -> dict[str, str]:
+    """The catalogue area of every requirement by id."""
+    return {r.id: r.area for r in catalogue.load()}
+
+
 def soft(levels: dict[str, str], requirement: str) -> bool:
     return levels.get(requirement) in ("SHOULD", "MAY")
 
 
 def test_listed_requirements_are_in_the_catalogue(levels):
-    unknown = {d["id"]: [r for r in d["requirements"] if r not in levels] for d in DEFECTS}
+    unknown = {d.id: [r for r in d.requirements if r not in levels] for d in DEFECTS}
     assert {k: v for k, v in unknown.items() if v} == {}
 
 
 def test_soft_requirements_are_run_strictly(levels):
     # A SHOULD/MAY failure is only a deviation without --scim-strict (harness/grading.py).
-    loose = {d["id"]: [r for r in d["requirements"] if soft(levels, r)]
-             for d in DEFECTS if not d.get("strict")}
+    loose = {d.id: [r for r in d.requirements if soft(levels, r)]
+             for d in DEFECTS if not d.strict}
     assert {k: v for k, v in loose.items() if v} == {}
 
 
 def test_strict_runs_need_a_soft_requirement(levels):
-    needless = [d["id"] for d in DEFECTS
-                if d.get("strict") and not any(soft(levels, r) for r in d["requirements"])]
+    needless = [d.id for d in DEFECTS
+                if d.strict and not any(soft(levels, r) for r in d.requirements)]
     assert needless == []
 
 
-@pytest.mark.parametrize("defect", [pytest.param(d, id=d["id"]) for d in DEFECTS])
-def test_bridge_factory_builds_an_app(defect, bridges):
-    factory = getattr(bridges, defect["bridge"], None)
-    assert callable(factory), f"tests/broken/bridges.py has no factory {defect['bridge']!r}"
-    assert callable(factory(tokens=["scimcert-broken-token"]))
+def area_module(requirement: str, area: str) -> str:
+    """The module of tests/broken/bridges/ holding the defects of `requirement`: its catalogue
+    area, with PATCH apart from users and filters apart from query."""
+    if area == "users" and ("/3.5.2" in requirement or "/patch/" in requirement):
+        return "patch"
+    if area == "query" and ("/3.4.2.2/" in requirement or "/filter/" in requirement):
+        return "filter"
+    return {"content-type": "content"}.get(area, area)
 
 
-def test_every_factory_is_listed(bridges):
-    listed = {d["bridge"] for d in DEFECTS}
-    factories = {name for name, value in vars(bridges).items()
-                 if callable(value) and not name.startswith("_") and name.islower()
-                 and getattr(value, "__module__", None) == bridges.__name__
-                 and not isinstance(value, type)}
-    assert sorted(factories - listed) == []
+def test_each_defect_lives_in_the_module_of_its_first_requirement(areas):
+    misplaced = {d.id: area_module(d.requirements[0], areas[d.requirements[0]])
+                 for d in DEFECTS
+                 if Path(d.app.rpartition(":")[0]).stem
+                 != area_module(d.requirements[0], areas[d.requirements[0]])}
+    assert misplaced == {}
+
+
+@pytest.mark.parametrize("defect", [pytest.param(d, id=d.id) for d in DEFECTS])
+def test_bridge_factory_builds_an_app(defect):
+    assert callable(defect.app_factory()(tokens=["scimcert-broken-token"]))
+
+
+@pytest.mark.parametrize("module", area_modules(), ids=lambda m: m.__name__.rpartition(".")[2])
+def test_every_public_bridge_of_an_area_is_a_defect(module):
+    # A bridge nobody registered would never be run; helpers are private (a leading underscore).
+    declared_here = {d.factory for d in declared(module)}
+    public = {name for name, value in vars(module).items()
+              if not name.startswith("_") and callable(value)
+              and getattr(value, "__module__", None) == module.__name__}
+    classes = {name for name in public if isinstance(vars(module)[name], type)}
+    assert sorted(public - classes - declared_here) == []
+    assert sorted(c for c in classes
+                  if MARK not in vars(vars(module)[c])) == []

@@ -1,23 +1,17 @@
 """Every requirement is shown able to fail: some defective bridge fails it.
 
 "A check that cannot fail is a defect" — so a requirement may not enter the catalogue without a
-broken bridge (fixtures/broken/defects.json) or a vendor bridge (fixtures/broken/vendor.json,
-for rules only vendor attributes exercise) whose tests prove its checks fail.
+broken bridge (tests/broken/bridges/) or a vendor bridge (tests/vendor/bridge.py, for rules only
+vendor attributes exercise) whose @defect names it and whose tests prove its checks fail.
 """
 
-import json
-
-from scimcert import paths
 from scimcert.harness import catalogue
+from tests.broken.bridges.registry import declared, defects
+from tests.vendor import bridge
 
 
 def _proven() -> set[str]:
-    proven: set[str] = set()
-    for name in ("defects.json", "vendor.json"):
-        data = json.loads((paths.fixtures() / "broken" / name).read_text(encoding="utf-8"))
-        proven.update(r for d in data["defects"] if d.get("caught", True)
-                      for r in d["requirements"])
-    return proven
+    return {r for d in [*defects(), *declared(bridge)] if d.caught for r in d.requirements}
 
 
 def test_every_requirement_has_a_defect_that_fails_it():

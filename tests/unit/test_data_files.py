@@ -30,7 +30,6 @@ FOLDER_SCHEMAS = {
     "filters": "data/filter-cases",
     "patch": "data/patch-cases",
     "seeds": "data/seed",
-    "broken": "data/defects",
     "sources": "data/sources",
 }
 

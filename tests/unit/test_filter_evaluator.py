@@ -9,11 +9,13 @@ from scimcert import paths
 from scimcert.scim.errors import INVALID_FILTER, ScimError
 from scimcert.scim.filter import evaluate, parse, parse_path, validate
 from scimcert.scim.schema import Registry, ResourceType, Schema
+from scimcert.scim.tolerance import Tolerances
 from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
 
 FOLDER = paths.fixtures() / "filters"
 RUN = "t1-"
 DOMAIN = "example.com"
+REFERENCE = Tolerances.all()
 
 
 def _load(name: str) -> dict:
@@ -47,7 +49,7 @@ def registry() -> Registry:
 
 
 def _selected(registry: Registry, text: str) -> list[str]:
-    node = parse(_fill(text))
+    node = parse(_fill(text), REFERENCE)
     return [key for key, user in USERS.items() if evaluate(node, user, registry, "User")]
 
 
@@ -61,7 +63,7 @@ def test_filter_selects_the_expected_users(registry, case):
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES])
 def test_truth_table_filter_validates(registry, case):
-    validate(parse(_fill(case["filter"])), registry, "User")
+    validate(parse(_fill(case["filter"]), REFERENCE), registry, "User")
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in INVALID])

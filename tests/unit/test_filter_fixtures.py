@@ -6,13 +6,19 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from scimcert import paths
+from scimcert.scim import tolerance
+from scimcert.scim.errors import INVALID_FILTER, ScimError
 from scimcert.scim.filter import parse
 from scimcert.scim.filter.ast import COMPARE_OPS, And, Compare, Not, Or, Present, ValuePath
 from scimcert.scim.schema import AttrPath
+from scimcert.scim.tolerance import Tolerances
 from scimcert.scim.urns import USER_URN
 
 FOLDER = paths.fixtures() / "filters"
 FILES = sorted(p.name for p in FOLDER.glob("*.json"))
+REFERENCE = Tolerances.all()
+# requirement id -> the switch that serves it (scimcert/scim/tolerance.py)
+SWITCHES = {tolerance.requirement(name): name for name in tolerance.names()}
 
 
 def _load(name: str) -> dict:
@@ -68,7 +74,7 @@ def test_live_cases_use_only_attributes_a_bridge_stores():
     offenders = {}
     for case in _load("cases.json")["cases"]:
         if case.get("live", True):
-            used = {p.lower() for p in _paths(parse(case["filter"]))} - allowed
+            used = {p.lower() for p in _paths(parse(case["filter"], REFERENCE))} - allowed
             if used:
                 offenders[case["id"]] = sorted(used)
     assert offenders == {}
@@ -77,9 +83,23 @@ def test_live_cases_use_only_attributes_a_bridge_stores():
 def test_truth_table_covers_every_operator():
     ops = set()
     for case in _load("cases.json")["cases"]:
-        ops |= _operators(parse(case["filter"]))
+        ops |= _operators(parse(case["filter"], REFERENCE))
     expected = {*COMPARE_OPS, "pr", "and", "or", "not", "[]"}
     assert expected - ops == set()
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"])
+                                  for c in _load("cases.json")["cases"]])
+def test_strict_parser_refuses_only_what_a_tolerance_serves(case):
+    # A truth-table case proves an IdP requirement only through the switch serving it; every
+    # other case is plain RFC 7644 §3.4.2.2 and parses the same with no tolerance at all.
+    switch = SWITCHES.get(case["requirement"])
+    if switch is None:
+        assert parse(case["filter"], Tolerances.none()) == parse(case["filter"], REFERENCE)
+        return
+    with pytest.raises(ScimError) as raised:
+        parse(case["filter"], REFERENCE.without(switch))
+    assert (raised.value.status, raised.value.scim_type) == (400, INVALID_FILTER)
 
 
 def test_notes_state_facts_without_should():

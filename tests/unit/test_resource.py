@@ -9,11 +9,13 @@ from scimcert import paths
 from scimcert.scim.errors import ScimError
 from scimcert.scim.resource import canonicalize, coerce
 from scimcert.scim.schema import Registry
+from scimcert.scim.tolerance import Tolerances
 from scimcert.scim.urns import ENTERPRISE_URN, GROUP_URN, USER_URN
 
 SAMPLES = paths.fixtures() / "samples"
 RESOURCE_SAMPLES = sorted(SAMPLES.glob("rfc7643-*.json"))
 ADSCIM = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
+REFERENCE = Tolerances.all()
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +59,19 @@ def test_explicit_nulls_are_dropped(registry):
 @pytest.mark.parametrize(("given", "stored"), [("True", True), ("false", False), (True, True)])
 def test_boolean_strings_become_booleans(registry, given, stored):
     body = {"userName": "kim", "active": given, "emails": [{"value": "k@x", "primary": given}]}
-    result = canonicalize(body, registry, "User")
+    result = canonicalize(body, registry, "User", REFERENCE)
     assert (result["active"], result["emails"][0]["primary"]) == (stored, stored)
+
+
+@pytest.mark.parametrize("body", [
+    pytest.param({"userName": "kim", "active": "False"}, id="active"),
+    pytest.param({"userName": "kim", "emails": [{"value": "k@x", "primary": "True"}]},
+                 id="sub-attribute"),
+])
+def test_boolean_strings_are_refused_without_the_tolerance(registry, body):
+    with pytest.raises(ScimError) as caught:
+        canonicalize(body, registry, "User", REFERENCE.without("string_booleans"))
+    assert (caught.value.status, caught.value.scim_type) == (400, "invalidValue")
 
 
 def test_read_only_attributes_are_dropped(registry):
@@ -70,8 +83,23 @@ def test_read_only_attributes_are_dropped(registry):
 def test_unknown_schema_urns_and_attributes_are_ignored(registry):
     body = {"schemas": [GROUP_URN, ADSCIM], "displayName": "Eng", "externalId": "0f1e",
             "meta": {"resourceType": "Group"}, "shoeSize": 9}
-    stored = canonicalize(body, registry, "Group")
+    stored = canonicalize(body, registry, "Group", REFERENCE)
     assert stored == {"schemas": [GROUP_URN], "displayName": "Eng", "externalId": "0f1e"}
+
+
+def test_unknown_schema_urn_is_refused_without_the_tolerance(registry):
+    body = {"schemas": [GROUP_URN, ADSCIM], "displayName": "Eng"}
+    with pytest.raises(ScimError) as caught:
+        canonicalize(body, registry, "Group", REFERENCE.without("unknown_schema_urns"))
+    assert (caught.value.status, caught.value.scim_type) == (400, "invalidValue")
+    assert ADSCIM in caught.value.detail
+
+
+def test_the_types_own_schema_urns_need_no_tolerance(registry):
+    body = {"schemas": [USER_URN, ENTERPRISE_URN.upper()], "userName": "kim",
+            ENTERPRISE_URN: {"department": "Ops"}}
+    assert canonicalize(body, registry, "User", Tolerances.none())["schemas"] == [
+        USER_URN, ENTERPRISE_URN]
 
 
 @pytest.mark.parametrize(
@@ -122,8 +150,27 @@ def test_more_than_one_primary_is_invalid_value(registry):
 )
 def test_manager_shapes_are_accepted(registry, manager, stored):
     body = {"userName": "k", ENTERPRISE_URN: {"manager": manager}}
-    result = canonicalize(body, registry, "User")
+    result = canonicalize(body, registry, "User", REFERENCE)
     assert result.get(ENTERPRISE_URN, {}).get("manager") == stored
+
+
+@pytest.mark.parametrize("manager", [
+    pytest.param([{"$ref": "../Users/m1", "value": "m1"}], id="array-with-ref"),
+    pytest.param("m1", id="bare-string"),
+    pytest.param({"value": ""}, id="empty-value"),
+    pytest.param("", id="empty-string"),
+])
+def test_manager_shapes_are_refused_without_the_tolerance(registry, manager):
+    body = {"userName": "k", ENTERPRISE_URN: {"manager": manager}}
+    with pytest.raises(ScimError) as caught:
+        canonicalize(body, registry, "User", REFERENCE.without("manager_shapes"))
+    assert (caught.value.status, caught.value.scim_type) == (400, "invalidValue")
+
+
+def test_manager_object_needs_no_tolerance(registry):
+    body = {"userName": "k", ENTERPRISE_URN: {"manager": {"value": "m1"}}}
+    result = canonicalize(body, registry, "User", Tolerances.none())
+    assert result[ENTERPRISE_URN]["manager"] == {"value": "m1"}
 
 
 def test_datetime_needs_a_time_part(registry):
@@ -136,5 +183,5 @@ def test_datetime_needs_a_time_part(registry):
 def test_canonicalize_leaves_its_input_untouched(registry):
     body = {"userName": "k", "active": "True", "nickName": None, ENTERPRISE_URN: {"manager": "m1"}}
     kept = copy.deepcopy(body)
-    canonicalize(body, registry, "User")
+    canonicalize(body, registry, "User", REFERENCE)
     assert body == kept

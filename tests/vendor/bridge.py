@@ -3,7 +3,9 @@
 The definitions are data (tests/vendor/definitions/), so this is how any vendor schema reaches
 the suite: through /Schemas and /ResourceTypes, with no suite code written for it. The defective
 variants break one vendor attribute each, as real bridges do: they store less than they accept,
-or their /Schemas promises a characteristic they do not enforce.
+or their /Schemas promises a characteristic they do not enforce. Each is declared with @defect
+(tests/broken/bridges/registry.py), naming the requirement tests/vendor/test_vendor.py proves it
+fails; they cover the rules only vendor attributes exercise.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from scimcert.bridge import discovery
 from scimcert.bridge.account import Account
-from scimcert.bridge.app import create_app
-from scimcert.bridge.service import Service, list_response_all
+from scimcert.bridge.app import Parts, create_app
+from scimcert.bridge.discovery import Discovery
+from scimcert.bridge.pipeline import Pipeline
+from scimcert.bridge.settings import Settings
 from scimcert.bridge.store import Resource
 from scimcert.scim.schema import Registry, Schema
+from tests.broken.bridges.registry import defect
 
 DEFINITIONS = Path(__file__).resolve().parent / "definitions"
 EXTENSION = "urn:example:params:scim:schemas:extension:acme:2.0:User"
@@ -46,7 +50,7 @@ def vendor(**options: Any) -> Starlette:
     return create_app(account=Account(registry=vendor_registry()), **options)
 
 
-class ForgetsCustomAttributes(Service):
+class _ForgetsCustomAttributes(Pipeline):
     """Acknowledges the vendor's own attributes but never stores them (acme badge, Device model)."""
 
     def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
@@ -57,12 +61,20 @@ class ForgetsCustomAttributes(Service):
         return resource
 
 
-def forgetful_vendor(**options: Any) -> Starlette:
+@defect(
+    "custom-attributes-forgotten",
+    requirements=["rfc7643/7/read-write-round-trip"],
+    summary="Vendor attributes are acknowledged but never stored",
+    strict=True,
+    note="read-write-round-trip is a SHOULD (RFC 7643 §7 readWrite is a client-facing MAY).",
+)
+def custom_attributes_forgotten(**options: Any) -> Starlette:
+    """The acme badge and the Device model are acknowledged but never stored."""
     return create_app(account=Account(registry=vendor_registry()),
-                      service_class=ForgetsCustomAttributes, **options)
+                      parts=Parts(pipeline=_ForgetsCustomAttributes), **options)
 
 
-class DropsImmutableOnCreate(Service):
+class _DropsImmutableOnCreate(Pipeline):
     """Accepts the immutable acme clearance on create but does not store it."""
 
     def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
@@ -72,28 +84,45 @@ class DropsImmutableOnCreate(Service):
         return resource
 
 
-def immutable_dropping_vendor(**options: Any) -> Starlette:
+@defect(
+    "immutable-dropped-on-create",
+    requirements=["rfc7643/7/immutable-on-create"],
+    summary="The immutable acme clearance is accepted on create but not stored",
+    strict=True,
+    note="immutable-on-create is a SHOULD (RFC 7643 §7: immutable MAY be defined at creation).",
+)
+def immutable_dropped_on_create(**options: Any) -> Starlette:
+    """The immutable acme clearance is accepted on create but not stored."""
     return create_app(account=Account(registry=vendor_registry()),
-                      service_class=DropsImmutableOnCreate, **options)
+                      parts=Parts(pipeline=_DropsImmutableOnCreate), **options)
 
 
-class Advertising(Service):
+class _Advertising(Discovery):
     """Serves the vendor's true definitions on /Schemas while running on other ones."""
 
-    def schemas(self, base: str) -> dict[str, Any]:
-        return list_response_all(discovery.schemas(vendor_registry(), base))
-
-    def schema_resource(self, urn: str, base: str) -> dict[str, Any]:
-        return discovery.one(discovery.schemas(vendor_registry(), base), urn, "Schema")
+    def __init__(self, registry: Registry, settings: Settings) -> None:
+        super().__init__(vendor_registry(), settings)
 
 
-def unenforced_immutable_vendor(**options: Any) -> Starlette:
+@defect(
+    "immutable-not-enforced",
+    requirements=["rfc7644/3.5.2/immutable-patch-refused"],
+    summary="/Schemas says clearance is immutable but PATCH changes it",
+)
+def immutable_not_enforced(**options: Any) -> Starlette:
     """/Schemas says clearance is immutable; the bridge lets PATCH change it."""
     running = vendor_registry({"clearance": {"mutability": "readWrite"}})
-    return create_app(account=Account(registry=running), service_class=Advertising, **options)
+    return create_app(account=Account(registry=running), parts=Parts(discovery=_Advertising),
+                      **options)
 
 
-def request_attribute_by_default_vendor(**options: Any) -> Starlette:
+@defect(
+    "request-attribute-returned-by-default",
+    requirements=["rfc7643/7/returned-request"],
+    summary="/Schemas says costCode is returned on request but it always is",
+)
+def request_attribute_returned_by_default(**options: Any) -> Starlette:
     """/Schemas says costCode is returned only on request; the bridge always returns it."""
     running = vendor_registry({"costCode": {"returned": "default"}})
-    return create_app(account=Account(registry=running), service_class=Advertising, **options)
+    return create_app(account=Account(registry=running), parts=Parts(discovery=_Advertising),
+                      **options)

@@ -4,7 +4,6 @@ requirement a vendor bridge breaks on one of its own attributes."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,13 +11,16 @@ from pathlib import Path
 import pytest
 
 from scimcert import paths
+from tests.broken.bridges.registry import declared
+from tests.broken.report import read_report
+from tests.vendor import bridge
 
-BRIDGE = Path(__file__).resolve().parent / "bridge.py"
+BRIDGE = Path(bridge.__file__).resolve()
 
 # Rules only vendor attributes exercise (the RFC core schemas declare no immutable top-level or
 # returned=request attribute), each with a bridge that breaks it on one vendor attribute.
-VENDOR = json.loads((paths.fixtures() / "broken" / "vendor.json").read_text(encoding="utf-8"))
-DEFECTS = [pytest.param(d["bridge"], d["requirements"], id=d["id"]) for d in VENDOR["defects"]]
+VENDOR = declared(bridge)
+DEFECTS = [pytest.param(d.factory, d.requirements, id=d.id) for d in VENDOR]
 
 
 class Run:
@@ -30,9 +32,8 @@ class Run:
              "no:cacheprovider", "-q", "-rA", "--scim-strict", "--scim-app",
              f"{BRIDGE}:{factory}", "--scim-report", str(report)],
             cwd=paths.root(), capture_output=True, text=True, timeout=120, check=False)
-        doc = json.loads((report / "conformance.json").read_text(encoding="utf-8"))
-        self.outcomes = {r["id"]: r["outcome"] for section in ("rfc", "idp")
-                         for r in doc[section]["requirements"]}
+        found = read_report(report) or {}
+        self.outcomes = {r: outcome for r, (outcome, _) in found.items()}
 
     @property
     def output(self) -> str:
@@ -46,7 +47,7 @@ def correct(tmp_path_factory) -> Run:
 
 @pytest.fixture(scope="module")
 def forgetful(tmp_path_factory) -> Run:
-    return Run("forgetful_vendor", tmp_path_factory.mktemp("forgetful"))
+    return Run(bridge.custom_attributes_forgotten.__name__, tmp_path_factory.mktemp("forgetful"))
 
 
 def test_schema_suite_passes_on_a_correct_vendor_bridge(correct):
@@ -54,7 +55,7 @@ def test_schema_suite_passes_on_a_correct_vendor_bridge(correct):
 
 
 def test_correct_vendor_bridge_meets_every_vendor_rule(correct):
-    listed = {req for defect in VENDOR["defects"] for req in defect["requirements"]}
+    listed = {req for defect in VENDOR for req in defect.requirements}
     missed = {req: correct.outcomes.get(req) for req in listed
               if correct.outcomes.get(req) != "met"}
     assert missed == {}, correct.output

@@ -33,6 +33,7 @@ from scimcert.scim.filter.lexer import (
     tokenize,
 )
 from scimcert.scim.schema import AttrPath
+from scimcert.scim.tolerance import STRICT, Tolerances
 
 MAX_DEPTH = 100
 
@@ -42,10 +43,10 @@ _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[A-Za-z0-9._:\-]*", re.ASCII)
 _LITERALS: dict[str, Value] = {"true": True, "false": False, "null": None}
 
 
-def parse(text: str) -> Node:
+def parse(text: str, tolerances: Tolerances = STRICT) -> Node:
     """Parse a filter; ScimError 400 invalidFilter says what was expected and where."""
     try:
-        return _Parser(text).filter()
+        return _Parser(text, tolerances).filter()
     except FilterSyntaxError as exc:
         raise ScimError(400, exc.detail(text), INVALID_FILTER) from None
 
@@ -73,10 +74,11 @@ def _attr_path(token: Token) -> AttrPath:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tolerances: Tolerances = STRICT) -> None:
         self.tokens = tokenize(text)
         self.index = 0
         self.in_brackets = False
+        self.tolerances = tolerances
 
     # -- token helpers
 
@@ -173,9 +175,9 @@ class _Parser:
         if self.in_brackets:
             raise FilterSyntaxError("expected no '[' inside a value filter", position)
         inner, height = self.brackets(depth)
-        if self.peek().kind == SUB:
-            # Entra's uniqueness lookup `emails[type eq "work"].value eq "x"` asks for an element
-            # matching both conditions, which is exactly `emails[type eq "work" and value eq "x"]`.
+        if self.peek().kind == SUB and self.tolerances.value_path_sub_attribute:
+            # `emails[type eq "work"].value eq "x"` asks for an element matching both conditions,
+            # which is exactly `emails[type eq "work" and value eq "x"]`.
             sub = AttrPath(self.take().value)
             inner = And(inner, self.comparison(sub))
             height = self.deeper(height, position)

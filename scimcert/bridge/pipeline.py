@@ -1,7 +1,10 @@
-"""The SCIM behaviour of the reference bridge, without HTTP: one overridable method per operation.
+"""The RFC 7644 §3 pipeline over every resource type the registry declares: reads with filter,
+sort, paging and projection (§3.4), create (§3.3), replace and patch (§3.5), delete (§3.6),
+uniqueness (§3.3) and versions (§3.14).
 
-Broken bridges in tests/broken/ subclass `Service` and override one method to break one rule,
-so each rule lives in a small named method.
+Nothing here depends on what a resource type is called: group membership lives in `Relations`,
+the provider's own choices in a `Policy`, and what IdP quirks are accepted in `Tolerances`. Each
+step is a small method, so a broken bridge (tests/broken/) overrides one to break one rule.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scimcert.bridge import bulk, discovery
-from scimcert.bridge.account import Account, timestamp
+from scimcert.bridge.account import Account
+from scimcert.bridge.policy import Policy
+from scimcert.bridge.relations import Relations
+from scimcert.bridge.settings import Settings
 from scimcert.bridge.store import Resource, Table
 from scimcert.scim.errors import (
     INVALID_SYNTAX,
@@ -23,31 +28,15 @@ from scimcert.scim.errors import (
 )
 from scimcert.scim.filter import evaluate, parse, validate
 from scimcert.scim.filter.ast import And, Compare, Node
-from scimcert.scim.paging import page_params
+from scimcert.scim.paging import list_response, page_params
 from scimcert.scim.patch import apply_patch
 from scimcert.scim.projection import project
 from scimcert.scim.resource import canonicalize
 from scimcert.scim.schema import Registry, ResourceType
 from scimcert.scim.sorting import sort_resources
-from scimcert.scim.urns import LIST_RESPONSE_URN
+from scimcert.scim.tolerance import Tolerances
 
 ORDERS = ("ascending", "descending")
-# Attributes the bridge never keeps: RFC 7643 §4.1.1 password is writeOnly, and 1Password users
-# choose their own password, so a value sent by the IdP (Okta sends a placeholder) is dropped.
-DISCARDED = ("password",)
-# The attribute each core resource type is known by, which must be a non-empty string.
-NAMES = {"User": "userName", "Group": "displayName"}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Limits the bridge enforces and advertises in /ServiceProviderConfig."""
-
-    max_payload: int = 1_048_576
-    max_results: int = 1000
-    max_operations: int = 1000
-    default_count: int = 100
-    auth: bool = True
 
 
 @dataclass(frozen=True)
@@ -63,14 +52,20 @@ class Query:
     excluded: Sequence[str] | None = None
 
 
-class Service:
-    """SCIM operations on an `Account`: each method validates, changes the store, and answers."""
+class Pipeline:
+    """SCIM operations on the account's store: each validates, changes the store, and answers."""
 
-    def __init__(self, registry: Registry, account: Account, settings: Settings) -> None:
-        self.registry = registry
+    def __init__(self, account: Account, settings: Settings, *, policy: Policy,
+                 relations: Relations, tolerances: Tolerances) -> None:
+        self.registry: Registry = account.registry
         self.account = account
         self.store = account.store
         self.settings = settings
+        self.policy = policy
+        self.relations = relations
+        self.tolerances = tolerances
+        self.keys = {rt.name: _keys(self.registry, rt)
+                     for rt in self.registry.resource_types.values()}
 
     # Reads
 
@@ -102,8 +97,7 @@ class Service:
             self.check_sort_by(rtypes, query.sort_by)
         with self.store.lock:
             if len(rtypes) == 1 and node is None and not query.sort_by:
-                members = not _excludes(query.excluded, "members")
-                total, page = self.unfiltered_page(rtypes[0], start, count, base, members)
+                total, page = self.unfiltered_page(rtypes[0], start, count, base, query.excluded)
             else:
                 matched = [
                     pair
@@ -115,13 +109,13 @@ class Service:
                 total, page = len(matched), matched[start - 1 : start - 1 + count]
         resources = [self.project(rtype, view, query.attributes, query.excluded)
                      for rtype, view in page]
-        return list_response(total, start, resources)
+        return list_response(resources, total=total, start_index=start)
 
     def unfiltered_page(self, rtype: str, start: int, count: int, base: str,
-                        members: bool) -> tuple[int, list[tuple[str, Resource]]]:
+                        excluded: Sequence[str] | None) -> tuple[int, list[tuple[str, Resource]]]:
         """One page of the insertion order, without touching the other resources."""
         table = self.store.table(rtype)
-        return len(table), [(rtype, self.view(rtype, r, base, members=members))
+        return len(table), [(rtype, self.view(rtype, r, base, excluded))
                             for r in table.page(start - 1, count)]
 
     def filters(self, rtypes: Sequence[str],
@@ -135,7 +129,7 @@ class Service:
         lenient: set[str] = set()
         if text is None:
             return None, lenient
-        node = parse(text)
+        node = parse(text, self.tolerances)
         error: ScimError | None = None
         for rtype in rtypes:
             try:
@@ -218,57 +212,20 @@ class Service:
     # Rendering
 
     def view(self, rtype: str, resource: Resource, base: str | None,
-             *, members: bool = True) -> Resource:
-        """`resource` with what the bridge derives: meta.location, member display/$ref, groups."""
+             excluded: Sequence[str] | None = None) -> Resource:
+        """`resource` as clients see it: meta.location and what its relations derive."""
         out = dict(resource)
         endpoint = self.resource_type(rtype).endpoint
         if base is not None:
             out["meta"] = {**resource["meta"], "location": f"{base}{endpoint}/{resource['id']}"}
-        if rtype == "Group" and "members" in resource:
-            if members:
-                out["members"] = [self.member_view(m, base) for m in resource["members"]]
-            else:
-                del out["members"]
-        elif rtype == "User":
-            groups = self.store.groups_of(resource["id"])
-            if groups:
-                out["groups"] = self.groups_view(groups, base)
-        return out
-
-    def member_view(self, member: dict[str, Any], base: str | None) -> dict[str, Any]:
-        value, kind = member["value"], member["type"]
-        out: dict[str, Any] = {"value": value}
-        target = self.store.table(kind).get(value)
-        if base is not None:
-            out["$ref"] = f"{base}{self.resource_type(kind).endpoint}/{value}"
-        if target is not None:
-            display = target.get("displayName") or target.get("userName")
-            if display is not None:
-                out["display"] = display
-        out["type"] = kind
-        return out
-
-    def groups_view(self, group_ids: set[str], base: str | None) -> list[dict[str, Any]]:
-        table = self.store.table("Group")
-        out = []
-        for gid in sorted(group_ids, key=lambda g: table.positions.get(g, 0)):
-            group = table.get(gid)
-            if group is None:
-                continue
-            item: dict[str, Any] = {"value": gid}
-            if base is not None:
-                item["$ref"] = f"{base}/Groups/{gid}"
-            item["display"] = group["displayName"]
-            item["type"] = "direct"
-            out.append(item)
+        self.relations.view(rtype, resource, out, base, excluded)
         return out
 
     def render(self, rtype: str, resource: Resource, base: str,
                attributes: Sequence[str] | None = None,
                excluded: Sequence[str] | None = None) -> dict[str, Any]:
         """The response body for one resource, projected (RFC 7644 §3.4.2.5)."""
-        members = not _excludes(excluded, "members")
-        view = self.view(rtype, resource, base, members=members)
+        view = self.view(rtype, resource, base, excluded)
         return self.project(rtype, view, attributes, excluded)
 
     def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
@@ -304,12 +261,8 @@ class Service:
             old = self.get(rtype, rid)
             self.check_version(old, if_match)
             patched = apply_patch(self.view(rtype, old, None), message, self.registry,
-                                  self.resource_type(rtype))
-            if rtype == "User" and "active" not in patched:
-                # A PATCH remove leaves `active` unassigned (RFC 7644 §3.5.2.2); unassigned means
-                # this bridge's create default, true — unlike a PUT that omits it, which keeps
-                # the 1Password state (see prepare).
-                patched["active"] = True
+                                  self.resource_type(rtype), self.tolerances)
+            self.policy.patched(rtype, patched)
             resource = self.prepare(rtype, patched, old)
             return self.update(rtype, old, resource)
 
@@ -319,23 +272,10 @@ class Service:
             old = self.get(rtype, rid)
             self.check_version(old, if_match)
             self.store.table(rtype).remove(rid)
-            if rtype == "User":
-                self.account.forget(rid)
-            for gid in list(self.store.groups_of(rid)):
-                group = self.store.table("Group").get(gid)
-                if group is not None:
-                    members = [m for m in group.get("members", ()) if m["value"] != rid]
-                    bare = {k: v for k, v in group.items() if k not in ("id", "meta", "members")}
-                    self.update("Group", group, {**bare, "members": members} if members else bare)
-            self.store.member_of.pop(rid, None)
-            if rtype == "Group":
-                gone = _member_ids(old)
-                self.store.set_members(rid, gone, [])
-                self.touch_all(gone)
-
-    def bulk(self, request: Any, base: str) -> dict[str, Any]:
-        """POST /Bulk (RFC 7644 §3.7)."""
-        return bulk.run(self, request, base)
+            self.policy.removed(rtype, rid)
+            for group_type, group, body in self.relations.without(rid):
+                self.update(group_type, group, body)
+            self.relations.removed(old)
 
     def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
         self.check_unique(rtype, resource, old["id"])
@@ -344,54 +284,29 @@ class Service:
         return stored
 
     def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
-        """Client input in stored form: canonical, write-only values dropped, members resolved."""
+        """Client input in stored form: canonical (readOnly attributes dropped, RFC 7644 §3.3),
+        as the policy keeps it, with its keys checked and its members resolved."""
         if not isinstance(body, dict):
             raise bad_request(INVALID_SYNTAX, "the request body must be a JSON object")
-        resource = canonicalize(body, self.registry, self.resource_type(rtype))
-        for name in DISCARDED:
-            resource.pop(name, None)
-        for name in ("id", "meta", "groups"):
-            resource.pop(name, None)
+        resource = canonicalize(body, self.registry, self.resource_type(rtype), self.tolerances)
+        self.policy.prepare(rtype, resource, old)
         self.check_required(rtype, resource)
-        if rtype == "User":
-            # `active` mirrors the 1Password suspension state, so it is always present; a write
-            # that leaves it out does not change the state.
-            resource["active"] = resource.get("active", old["active"] if old else True)
-        elif rtype == "Group":
-            members = self.resolve_members(resource.pop("members", None) or [],
-                                           old["id"] if old else None)
-            if members:
-                resource["members"] = members
+        self.relations.resolve(resource, old["id"] if old else None)
         return resource
 
     def check_required(self, rtype: str, resource: Resource) -> None:
-        """The name a User or Group is known by is a non-empty string (other types' required
+        """The attributes a resource is known by are non-blank strings (other required
         attributes are checked by canonicalize)."""
-        name = NAMES.get(rtype)
-        if name is None:
-            return
-        value = resource.get(name)
-        if not isinstance(value, str) or not value.strip():
-            raise bad_request(INVALID_VALUE, f"{name} is required and must be a non-empty string")
-
-    def resolve_members(self, members: list[Any], own_id: str | None) -> list[dict[str, str]]:
-        """Members as stored: one {value, type} per distinct existing User or Group id."""
-        out: dict[str, dict[str, str]] = {}
-        for member in members:
-            value = member.get("value") if isinstance(member, dict) else None
-            if not isinstance(value, str) or not value:
-                raise bad_request(INVALID_VALUE, "every member needs a value (a User or Group id)")
-            found = self.store.find(value)
-            if found is None or value == own_id:
-                raise bad_request(INVALID_VALUE, f"member {value!r} is not a User or Group here")
-            out[value] = {"value": value, "type": found[0]}
-        return list(out.values())
+        for name in self.keys[rtype]:
+            value = resource.get(name)
+            if not isinstance(value, str) or not value.strip():
+                raise bad_request(INVALID_VALUE,
+                                  f"{name} is required and must be a non-empty string")
 
     def check_unique(self, rtype: str, resource: Resource, own_id: str | None) -> None:
-        """409 uniqueness (RFC 7644 §3.3) on every `uniqueness: server` attribute: userName and
-        group displayName case-insensitively, as their schemas say caseExact false."""
-        if rtype == "Group":
-            self.account.check_unmanaged(resource["displayName"])
+        """409 uniqueness (RFC 7644 §3.3) on every `uniqueness: server` attribute, compared
+        case-insensitively unless its schema says caseExact; then the policy's own conflicts."""
+        self.policy.admit(rtype, resource)
         table = self.store.table(rtype)
         for attr in table.unique_attrs:
             value = resource.get(attr)
@@ -408,66 +323,10 @@ class Service:
                                  f"{resource['meta']['version']}")
 
     def commit(self, rtype: str, old: Resource | None, new: Resource) -> None:
-        """Store `new` and keep the indexes, derived attributes and 1Password state in step."""
+        """Store `new`, then let the policy and the relations follow the change."""
         self.store.table(rtype).put(new)
-        if rtype == "User":
-            if old is None:
-                self.account.invite(new["id"], new["active"])
-            elif old["active"] != new["active"]:
-                self.account.set_active(new["id"], new["active"])
-            if old is not None and _display(old) != _display(new):
-                self.touch_all(self.store.groups_of(new["id"]))
-            return
-        before, after = _member_ids(old) if old else [], _member_ids(new)
-        self.store.set_members(new["id"], before, after)
-        renamed = old is not None and _display(old) != _display(new)
-        self.touch_all(after if renamed else set(before) ^ set(after))
-        if renamed:
-            self.touch_all(self.store.groups_of(new["id"]))
-
-    def touch_all(self, ids: Iterable[str]) -> None:
-        """Give each resource in `ids` a new version: what it derives from others changed."""
-        for rid in ids:
-            found = self.store.find(rid)
-            if found is None:
-                continue
-            rtype, resource = found
-            meta = {**resource["meta"], "version": self.store.next_version()}
-            self.store.table(rtype).put({**resource, "meta": meta})
-
-    # Discovery (RFC 7644 §4)
-
-    def service_provider_config(self, base: str) -> dict[str, Any]:
-        return discovery.service_provider_config(self.settings, base)
-
-    def resource_types(self, base: str) -> dict[str, Any]:
-        return list_response_all(discovery.resource_types(self.registry, base))
-
-    def resource_type_resource(self, name: str, base: str) -> dict[str, Any]:
-        return discovery.one(discovery.resource_types(self.registry, base), name, "ResourceType")
-
-    def schemas(self, base: str) -> dict[str, Any]:
-        return list_response_all(discovery.schemas(self.registry, base))
-
-    def schema_resource(self, urn: str, base: str) -> dict[str, Any]:
-        return discovery.one(discovery.schemas(self.registry, base), urn, "Schema")
-
-    def now(self) -> str:
-        return timestamp(self.account.clock())
-
-
-def list_response(total: int, start: int, resources: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "schemas": [LIST_RESPONSE_URN],
-        "totalResults": total,
-        "startIndex": start,
-        "itemsPerPage": len(resources),
-        "Resources": resources,
-    }
-
-
-def list_response_all(resources: list[dict[str, Any]]) -> dict[str, Any]:
-    return list_response(len(resources), 1, resources)
+        self.policy.stored(rtype, old, new)
+        self.relations.stored(old, new)
 
 
 def etag_matches(header: str, version: str) -> bool:
@@ -482,14 +341,13 @@ def _opaque(tag: str) -> str:
     return tag[2:] if tag[:2] in ("W/", "w/") else tag
 
 
-def _excludes(excluded: Sequence[str] | None, name: str) -> bool:
-    return bool(excluded) and name.lower() in (e.strip().lower() for e in excluded or ())
+def _keys(registry: Registry, rtype: ResourceType) -> tuple[str, ...]:
+    """The attributes a resource is known by: required, unique strings of its core schema.
 
-
-def _member_ids(group: Resource | None) -> list[str]:
-    return [m["value"] for m in (group or {}).get("members", ())]
-
-
-def _display(resource: Resource) -> Any:
-    return resource.get("displayName") or resource.get("userName")
-
+    RFC 7643 §4.1.1: "Each User MUST include a non-empty userName value"; a blank value of any
+    such key (a Group's displayName) would name nothing a client can tell apart.
+    """
+    schema = registry.schema(rtype.schema)
+    return tuple(a.name for a in (schema.attributes if schema else ())
+                 if a.required and a.uniqueness == "server" and a.type == "string"
+                 and not a.multi_valued)

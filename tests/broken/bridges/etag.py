@@ -1,0 +1,117 @@
+"""Version defects (RFC 7644 §3.14): ETag headers, meta.version, If-Match and If-None-Match.
+
+A class is the reference bridge with that part swapped, served by the factory its @defect
+names after the defect id; a function is the factory itself (tests/broken/bridges/registry.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.types import Scope
+
+from scimcert.bridge.pipeline import Pipeline
+from scimcert.bridge.store import Resource
+from scimcert.scim.errors import ScimError
+from tests.broken.bridges.asgi import Exchange, answers, requests
+from tests.broken.bridges.registry import defect
+
+
+@defect(
+    "etag-header-missing",
+    requirements=["rfc7644/3.14/etag-header"],
+    summary="ServiceProviderConfig advertises etag, but no answer has an ETag header",
+)
+@answers
+def etag_header_missing(exchange: Exchange) -> None:
+    """Advertises etag but sends no ETag header."""
+    exchange.set_header(b"etag", None)
+
+
+@defect(
+    "if-match-ignored",
+    requirements=["rfc7644/3.14/if-match-mismatch-412"],
+    summary="If-Match is never checked: a stale version overwrites the resource",
+)
+class IfMatchIgnored(Pipeline):
+    """Advertises etag but never checks If-Match: a stale version overwrites the resource."""
+
+    def check_version(self, resource: Resource, if_match: str | None) -> None:
+        return None
+
+
+@defect(
+    "if-none-match-ignored",
+    requirements=["rfc7644/3.14/if-none-match-304"],
+    summary="If-None-Match is ignored: an unchanged resource answers 200, not 304",
+)
+@requests
+def if_none_match_ignored(scope: Scope, tokens: Sequence[str]) -> Scope:
+    """Ignores If-None-Match: a GET of an unchanged resource answers 200 with the body."""
+    return {**scope, "headers": [(k, v) for k, v in scope["headers"] if k != b"if-none-match"]}
+
+
+@defect(
+    "version-never-changes",
+    requirements=["rfc7644/3.14/etag-changes"],
+    summary="The ETag keeps its first value whatever changes",
+    strict=True,
+    note=("etag-changes is SHOULD in the catalogue (RFC 7232 §2.1: a weak validator should change "
+          "on a significant change); without --scim-strict the unchanged ETag is a deviation"),
+)
+class VersionNeverChanges(Pipeline):
+    """Keeps the first version of a resource as its ETag, whatever changes."""
+
+    def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
+        stored = super().update(rtype, old, resource)
+        kept = {**stored, "meta": {**stored["meta"], "version": old["meta"]["version"]}}
+        self.store.table(rtype).put(kept)
+        return kept
+
+
+@defect(
+    "if-match-against-last-modified",
+    requirements=["rfc7644/3.14/if-match-current"],
+    summary="If-Match is compared with lastModified, so a current ETag gets 412",
+    strict=True,
+    note=("Runs with --scim-strict: rfc7644/3.14/if-match-current is graded SHOULD after the "
+          "RFC-text audit, so its failure is a deviation unless strict."),
+)
+class IfMatchAgainstLastModified(Pipeline):
+    """Compares If-Match with meta.lastModified instead of the version: a current ETag gets 412."""
+
+    def check_version(self, resource: Resource, if_match: str | None) -> None:
+        if if_match is not None and if_match.strip('W/"') != resource["meta"]["lastModified"]:
+            raise ScimError(412, f"If-Match {if_match} does not match")
+
+
+@defect(
+    "if-none-match-any",
+    requirements=["rfc7644/3.14/if-none-match-other"],
+    summary="Any If-None-Match is answered 304, whatever version it names",
+)
+@requests
+def if_none_match_any(scope: Scope, tokens: Sequence[str]) -> Scope:
+    """Answers 304 to any If-None-Match, whatever it names."""
+    headers = [(k, b"*" if k == b"if-none-match" else v) for k, v in scope["headers"]]
+    return {**scope, "headers": headers}
+
+
+@defect(
+    "version-unquoted",
+    requirements=["rfc7644/3.14/version-equals-etag"],
+    summary="meta.version is written bare while the ETag header is quoted",
+    strict=True,
+    note="version-equals-etag is SHOULD in the catalogue: only a failure under --scim-strict.",
+)
+class VersionUnquoted(Pipeline):
+    """Writes meta.version bare (3) while the ETag header is W/"3"."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        version = (out.get("meta") or {}).get("version")
+        if isinstance(version, str):
+            out["meta"] = {**out["meta"], "version": version.removeprefix("W/").strip('"')}
+        return out

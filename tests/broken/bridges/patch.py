@@ -1,0 +1,299 @@
+"""PATCH defects (RFC 7644 §3.5.2): add, replace and remove, and the Entra and Okta dialects.
+
+A class is the reference bridge with that part swapped, served by the factory its @defect
+names after the defect id; a function is the factory itself (tests/broken/bridges/registry.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.applications import Starlette
+
+from scimcert.bridge.pipeline import Pipeline
+from scimcert.bridge.store import Resource
+from scimcert.scim.errors import INVALID_PATH, bad_request
+from tests.broken.bridges import edits
+from tests.broken.bridges.asgi import Exchange, answers
+from tests.broken.bridges.registry import defect, without_tolerance
+
+
+@defect(
+    "string-boolean-ignored",
+    requirements=["entra/patch/string-boolean"],
+    summary="PATCH silently skips Entra's \"False\" string for active",
+)
+class StringBooleanIgnored(Pipeline):
+    """Skips PATCH operations whose `active` value is a string such as Entra's "False"."""
+
+    def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
+        ops = edits.operations(message)
+        kept = [op for op in ops if not _string_active(op)]
+        if ops and not kept:
+            return self.get(rtype, rid)
+        return super().patch(rtype, rid, edits.with_operations(message, kept) if ops else message,
+                             if_match)
+
+
+def _string_active(op: Any) -> bool:
+    fields = edits.folded(op)
+    value = fields.get("value")
+    if edits.op_path(op) == "active":
+        return isinstance(value, str)
+    return isinstance(value, dict) and isinstance(edits.folded(value).get("active"), str)
+
+
+@defect(
+    "case-sensitive-patch-ops",
+    requirements=["entra/patch/capitalised-op"],
+    summary="PATCH refuses the op names Add, Replace and Remove that Entra sends",
+)
+def case_sensitive_patch_ops(**options: Any) -> Starlette:
+    """Refuses PATCH op names that are not lower case, such as Entra's "Replace", as a bridge
+    reading RFC 7644 §3.5.2 to the letter does."""
+    return without_tolerance("capitalised_op", **options)
+
+
+@defect(
+    "add-members-replaces",
+    requirements=["rfc7644/3.5.2.1/add-multi-valued"],
+    summary="Add on members replaces them: earlier members are lost",
+)
+class AddMembersReplaces(Pipeline):
+    """Treats `add` on members as `replace`: the members a group had before are lost."""
+
+    def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
+        ops = edits.operations(message)
+        if rtype == "Group" and ops:
+            ops = [{**op, "op": "replace"}
+                   if edits.op_name(op) == "add" and edits.op_path(op) == "members" else op
+                   for op in ops]
+            message = edits.with_operations(message, ops)
+        return super().patch(rtype, rid, message, if_match)
+
+
+@defect(
+    "patch-answers-old-resource",
+    requirements=["rfc7644/3.5.2/patch-answer"],
+    summary="PATCH answers with the resource as it was before the change",
+)
+class PatchAnswersOldResource(Pipeline):
+    """Answers PATCH with the resource as it was before the change."""
+
+    def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
+        before = self.get(rtype, rid)
+        super().patch(rtype, rid, message, if_match)
+        return before
+
+
+@defect(
+    "add-simple-ignored",
+    requirements=["rfc7644/3.5.2.1/add-simple"],
+    summary="add with a path on a single-valued attribute does nothing",
+)
+class AddSimpleIgnored(edits.EditedPatch):
+    """Applies `add` with a path only to multi-valued attributes; other adds do nothing."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        attr = self.attribute(rtype, edits.path(op))
+        if edits.op_name(op) == "add" and attr is not None and not attr.multi_valued:
+            return None
+        return op
+
+
+@defect(
+    "add-pathless-ignored",
+    requirements=["rfc7644/3.5.2.1/add-pathless"],
+    summary="add without a path does nothing",
+)
+class AddPathlessIgnored(edits.EditedPatch):
+    """Ignores `add` operations without a path."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        return None if edits.op_name(op) == "add" and not edits.path(op) else op
+
+
+@defect(
+    "urn-path-refused",
+    requirements=[
+        "rfc7644/3.5.2.1/add-extension",
+        "rfc7644/3.5.2.3/replace-extension",
+        "rfc7644/3.5.2.2/remove-extension",
+    ],
+    summary="A URN-qualified PATCH path is refused with 400 invalidPath",
+)
+class UrnPathRefused(edits.EditedPatch):
+    """Answers a URN-qualified PATCH path with 400 invalidPath: only short names are parsed."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        if edits.op_path(op).startswith("urn:"):
+            raise bad_request(INVALID_PATH, f"cannot parse path {edits.path(op)!r}")
+        return op
+
+
+@defect(
+    "remove-sets-empty",
+    requirements=["rfc7644/3.5.2.2/remove-simple"],
+    summary="remove sets a string attribute to \"\" instead of unassigning it",
+)
+class RemoveSetsEmpty(edits.EditedPatch):
+    """Clears an attribute on `remove` by setting it to "" instead of unassigning it."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        attr = self.attribute(rtype, edits.path(op))
+        if edits.op_name(op) == "remove" and attr is not None and not attr.multi_valued \
+                and attr.type == "string" and ":" not in edits.path(op):
+            return {"op": "replace", "path": edits.path(op), "value": ""}
+        return op
+
+
+@defect(
+    "remove-filter-dropped",
+    requirements=["rfc7644/3.5.2.2/remove-value-filter"],
+    summary="remove drops the value filter and removes every value",
+)
+class RemoveFilterDropped(edits.EditedPatch):
+    """Drops the value filter of a `remove` path, removing every value of the attribute."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        if edits.op_name(op) == "remove" and "[" in edits.path(op):
+            return {**op, "path": edits.path(op).split("[", 1)[0]}
+        return op
+
+
+@defect(
+    "replace-absent-ignored",
+    requirements=["rfc7644/3.5.2.3/replace-absent-adds"],
+    summary="replace of an attribute without a value does nothing",
+)
+class ReplaceAbsentIgnored(edits.EditedPatch):
+    """Applies `replace` only to attributes that already have a value."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        top = edits.path(op).split(".", 1)[0].lower()
+        present = {name.lower() for name in current}
+        if edits.op_name(op) == "replace" and top and ":" not in top and "[" not in top \
+                and top not in present:
+            return None
+        return op
+
+
+@defect(
+    "replace-multi-valued-appends",
+    requirements=["rfc7644/3.5.2.3/replace-multi-valued"],
+    summary="replace on a multi-valued attribute appends, keeping old values",
+)
+class ReplaceMultiValuedAppends(edits.EditedPatch):
+    """Treats `replace` on a multi-valued attribute as `add`: old values stay."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        attr = self.attribute(rtype, edits.path(op))
+        if edits.op_name(op) == "replace" and attr is not None and attr.multi_valued:
+            return {**op, "op": "add"}
+        return op
+
+
+@defect(
+    "replace-pathless-ignored",
+    requirements=["rfc7644/3.5.2.3/replace-pathless"],
+    summary="replace without a path does nothing",
+)
+class ReplacePathlessIgnored(edits.EditedPatch):
+    """Ignores `replace` operations without a path."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        return None if edits.op_name(op) == "replace" and not edits.path(op) else op
+
+
+@defect(
+    "user-name-replace-ignored",
+    requirements=["rfc7644/3.5.2.3/replace-simple"],
+    summary="replace on userName is ignored (1Password emails cannot change)",
+)
+class UserNameReplaceIgnored(edits.EditedPatch):
+    """Ignores `replace` on userName, because 1Password account emails cannot change."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        return None if edits.op_name(op) == "replace" and edits.op_path(op) == "username" else op
+
+
+@defect(
+    "sub-attribute-replaces-parent",
+    requirements=["rfc7644/3.5.2.3/replace-sub-attribute"],
+    summary="replace on name.givenName sets name to {givenName}, losing the rest",
+)
+class SubAttributeReplacesParent(edits.EditedPatch):
+    """Reads `replace` on name.givenName as setting name to {givenName}: other parts are lost."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        path = edits.path(op)
+        if edits.op_name(op) == "replace" and "." in path and ":" not in path and "[" not in path:
+            top, sub = path.split(".", 1)
+            return [{"op": "remove", "path": top},
+                    {"op": "add", "path": top, "value": {sub: edits.value(op)}}]
+        return op
+
+
+@defect(
+    "replace-value-filter-refused",
+    requirements=["rfc7644/3.5.2.3/replace-value-filter"],
+    summary="replace on a value-filter path answers 400 invalidPath",
+)
+class ReplaceValueFilterRefused(edits.EditedPatch):
+    """Answers `replace` on a value-filter path with 400 invalidPath."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        if edits.op_name(op) == "replace" and "[" in edits.path(op):
+            raise bad_request(INVALID_PATH, "value filters in PATCH paths are not supported")
+        return op
+
+
+@defect(
+    "pathless-path-keys-ignored",
+    requirements=["entra/patch/pathless-path-keys"],
+    summary="Path-less value keys that are attribute paths are ignored",
+)
+class PathlessPathKeysIgnored(edits.EditedPatch):
+    """Ignores keys of a path-less value that are attribute paths (name.givenName, URNs)."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        value = edits.value(op)
+        if edits.path(op) or not isinstance(value, dict):
+            return op
+        kept = {k: v for k, v in value.items() if "." not in k and ":" not in k}
+        return {**op, "value": kept} if kept else None
+
+
+@defect(
+    "string-boolean-refused",
+    requirements=["entra/patch/string-boolean"],
+    summary="\"True\"/\"False\" strings for a boolean are refused with 400",
+)
+def string_boolean_refused(**options: Any) -> Starlette:
+    """Refuses Entra's "False" for `active`, as RFC 7643 §2.3.2 wants a JSON literal."""
+    return without_tolerance("string_booleans", **options)
+
+
+@defect(
+    "pathless-path-keys-refused",
+    requirements=["entra/patch/pathless-path-keys"],
+    summary="A path-less replace keyed by attribute paths is refused with 400",
+)
+def pathless_path_keys_refused(**options: Any) -> Starlette:
+    """Refuses "name.givenName" as a key of a path-less replace value (Entra's
+    aadOptscim062020), as RFC 7644 §3.5.2.3 makes the value a set of attributes."""
+    return without_tolerance("pathless_path_keys", **options)
+
+
+@defect(
+    "patch-always-204",
+    requirements=["rfc7644/3.5.2/attributes-answer-200"],
+    summary="PATCH answers 204 even when the request names attributes",
+)
+@answers
+def patch_always_204(exchange: Exchange) -> None:
+    """Answers every PATCH with 204, even when the client asked for attributes."""
+    if exchange.method == "PATCH" and exchange.status == 200:
+        exchange.status = 204
+        exchange.set_body(b"")
+        exchange.set_header(b"content-type", None)

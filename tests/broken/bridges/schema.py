@@ -1,0 +1,95 @@
+"""Schema-characteristic defects (RFC 7643 §7): mutability, returned and canonical values.
+
+A class is the reference bridge with that part swapped, served by the factory its @defect
+names after the defect id; a function is the factory itself (tests/broken/bridges/registry.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from scimcert.bridge.pipeline import Pipeline
+from scimcert.bridge.store import Resource
+from scimcert.scim.errors import INVALID_VALUE, bad_request
+from tests.broken.bridges import edits
+from tests.broken.bridges.asgi import Exchange, answers, rename_scim_type
+from tests.broken.bridges.registry import defect
+from tests.broken.bridges.users import PasswordReturned
+
+
+@defect(
+    "nick-name-dropped",
+    requirements=["rfc7643/7/read-write-round-trip"],
+    summary="nickName is dropped on write, with no error",
+    strict=True,
+    note=("Runs with --scim-strict: rfc7643/7/read-write-round-trip is graded SHOULD after the "
+          "RFC-text audit, so its failure is a deviation unless strict."),
+)
+class NickNameDropped(Pipeline):
+    """Drops nickName, which the 1Password account has no field for, and answers 201 anyway."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        resource = super().prepare(rtype, body, old)
+        resource.pop("nickName", None)
+        return resource
+
+
+@defect(
+    "password-on-request",
+    requirements=["rfc7643/7/returned-never"],
+    summary="The password is kept and returned when attributes asks for it",
+)
+class PasswordOnRequest(PasswordReturned):
+    """Keeps the password and returns it when attributes asks for it (returned=never)."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = Pipeline.project(self, rtype, view, attributes, excluded)
+        if "password" in view and any(a.strip().lower() == "password" for a in attributes or ()):
+            out["password"] = view["password"]
+        return out
+
+
+@defect(
+    "email-type-other-refused",
+    requirements=["rfc7643/7/canonical-values"],
+    summary="Only work and home are accepted as email types",
+    strict=True,
+    note="canonical-values is SHOULD in the catalogue: only a failure under --scim-strict.",
+)
+class EmailTypeOtherRefused(Pipeline):
+    """Accepts only "work" and "home" as email types, refusing the canonical "other"."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        resource = super().prepare(rtype, body, old)
+        for email in resource.get("emails", ()):
+            if email.get("type") not in (None, "work", "home"):
+                raise bad_request(INVALID_VALUE, f"email type {email['type']!r} is not supported")
+        return resource
+
+
+@defect(
+    "read-only-patch-ignored",
+    requirements=["rfc7644/3.5.2/read-only-patch-refused"],
+    summary="PATCH on a readOnly attribute is skipped and answered 200",
+)
+class ReadOnlyPatchIgnored(edits.EditedPatch):
+    """Skips PATCH operations on readOnly attributes and answers 200."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        attr = self.attribute(rtype, edits.path(op))
+        return None if attr is not None and attr.mutability == "readOnly" else op
+
+
+@defect(
+    "mutability-as-invalid-value",
+    requirements=["rfc7644/3.12/mutability-scim-type"],
+    summary="A readOnly change is refused with scimType invalidValue",
+    strict=True,
+    note="mutability-scim-type is SHOULD in the catalogue: only a failure under --scim-strict.",
+)
+@answers
+def mutability_as_invalid_value(exchange: Exchange) -> None:
+    """Refuses a readOnly change with scimType invalidValue."""
+    rename_scim_type(exchange, "mutability", "invalidValue")

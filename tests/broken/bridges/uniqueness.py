@@ -1,0 +1,76 @@
+"""Uniqueness defects (RFC 7644 §3.3, RFC 7643 §2.2): 409 on a taken userName or group name.
+
+A class is the reference bridge with that part swapped, served by the factory its @defect
+names after the defect id; a function is the factory itself (tests/broken/bridges/registry.py).
+"""
+
+from __future__ import annotations
+
+from scimcert.bridge.pipeline import Pipeline
+from scimcert.bridge.store import Resource
+from scimcert.scim.errors import UNIQUENESS, ScimError
+from tests.broken.bridges.registry import defect
+
+
+@defect(
+    "case-sensitive-uniqueness",
+    requirements=["rfc7643/4.1.1/username-case-insensitive"],
+    summary="The userName duplicate check compares case-sensitively",
+)
+class CaseSensitiveUniqueness(Pipeline):
+    """Checks userName uniqueness with a case-sensitive comparison."""
+
+    def check_unique(self, rtype: str, resource: Resource, own_id: str | None) -> None:
+        if rtype != "User":
+            super().check_unique(rtype, resource, own_id)
+            return
+        taken = any(user["userName"] == resource["userName"] and user["id"] != own_id
+                    for user in self.store.table("User"))
+        if taken:
+            raise ScimError(409, f"userName {resource['userName']!r} is already taken",
+                            "uniqueness")
+
+
+@defect(
+    "no-uniqueness",
+    requirements=["rfc7644/3.3/duplicate-409", "okta/spec-test/duplicate-409"],
+    summary="A duplicate userName is accepted: no 409 at all",
+)
+class NoUniqueness(Pipeline):
+    """Never refuses a duplicate userName: every create makes a new user."""
+
+    def check_unique(self, rtype: str, resource: Resource, own_id: str | None) -> None:
+        if rtype != "User":
+            super().check_unique(rtype, resource, own_id)
+
+
+@defect(
+    "group-names-not-unique",
+    requirements=["entra/groups/displayname-unique"],
+    summary="A second group with a displayName in use is created",
+)
+class GroupNamesNotUnique(Pipeline):
+    """Accepts a second group with a displayName already in use."""
+
+    def check_unique(self, rtype: str, resource: Resource, own_id: str | None) -> None:
+        if rtype != "Group":
+            super().check_unique(rtype, resource, own_id)
+
+
+@defect(
+    "uniqueness-on-update-untyped",
+    requirements=["rfc7644/3.12/uniqueness-on-update"],
+    summary="An update to a taken userName gets 409 without scimType",
+    strict=True,
+    note="uniqueness-on-update is SHOULD in the catalogue: only a failure under --scim-strict.",
+)
+class UniquenessOnUpdateUntyped(Pipeline):
+    """Refuses an update to a taken userName with 409 but no scimType."""
+
+    def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
+        try:
+            return super().update(rtype, old, resource)
+        except ScimError as exc:
+            if exc.scim_type != UNIQUENESS:
+                raise
+            raise ScimError(409, exc.detail) from exc

@@ -1,0 +1,420 @@
+"""User lifecycle defects (RFC 7644 §3.3-3.6, RFC 7643 §3-4.1): create, read, replace, delete,
+deactivate and the attributes every resource carries.
+
+A class is the reference bridge with that part swapped, served by the factory its @defect
+names after the defect id; a function is the factory itself (tests/broken/bridges/registry.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scimcert.bridge.pipeline import Pipeline
+from scimcert.bridge.store import Resource
+from scimcert.scim.errors import not_found
+from scimcert.scim.filter.ast import Node
+from tests.broken.bridges.asgi import Exchange, answers
+from tests.broken.bridges.registry import defect
+
+
+@defect(
+    "created-answers-200",
+    requirements=["rfc7644/3.3/created-201"],
+    summary="A create answers 200 OK instead of 201 Created",
+)
+@answers
+def created_answers_200(exchange: Exchange) -> None:
+    """Answers a create with 200, not 201."""
+    if exchange.status == 201:
+        exchange.status = 200
+
+
+@defect(
+    "location-missing",
+    requirements=["rfc7644/3.3/location-header"],
+    summary="A create answers without a Location header",
+)
+@answers
+def location_missing(exchange: Exchange) -> None:
+    """Sends no Location header on create."""
+    exchange.set_header(b"location", None)
+
+
+@defect(
+    "location-internal-host",
+    requirements=["rfc7644/3.3/location-header"],
+    summary="Location names the bridge's internal host, not meta.location",
+)
+@answers
+def location_internal_host(exchange: Exchange) -> None:
+    """Builds Location from its internal host name, so it differs from meta.location."""
+    location = exchange.header(b"location")
+    if location is not None:
+        parts = urlsplit(location.decode())
+        exchange.set_header(b"location", f"http://scim-bridge.internal:3002{parts.path}".encode())
+
+
+@defect(
+    "lost-deactivation",
+    requirements=["entra/users/soft-delete-readable", "okta/patch/pathless-active"],
+    summary="A change of active is acknowledged in the answer but not stored",
+)
+class LostDeactivation(Pipeline):
+    """Answers a change of `active` as done but keeps the old value in the store."""
+
+    def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
+        if rtype != "User":
+            return super().update(rtype, old, resource)
+        asked = resource["active"]
+        stored = super().update(rtype, old, {**resource, "active": old["active"]})
+        return {**stored, "active": asked}
+
+
+class _PasswordShown(Pipeline):
+    """Shows a `password` found in a resource instead of leaving it out (returned=never)."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        if "password" in view:
+            out["password"] = view["password"]
+        return out
+
+
+@defect(
+    "password-returned",
+    requirements=["rfc7643/4.1.1/password-never-returned"],
+    summary="The password sent on create is stored and returned",
+)
+class PasswordReturned(_PasswordShown):
+    """Stores the password it is sent and returns it in every representation of the user."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        resource = super().prepare(rtype, body, old)
+        password = body.get("password") if isinstance(body, dict) else None
+        if rtype == "User" and isinstance(password, str):
+            resource["password"] = password
+        return resource
+
+
+@defect(
+    "password-echoed-by-put",
+    requirements=["rfc7643/4.1.1/password-never-returned"],
+    summary="The PUT answer echoes the password of the request body",
+)
+class PasswordEchoedByPut(_PasswordShown):
+    """Drops the password from the store but echoes the PUT body's password in the PUT answer."""
+
+    def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
+        replaced = super().replace(rtype, rid, body, if_match)
+        password = body.get("password") if isinstance(body, dict) else None
+        return {**replaced, "password": password} if isinstance(password, str) else replaced
+
+
+@defect(
+    "put-moves-to-body-id",
+    requirements=["rfc7644/3.5.1/put-readonly-ignored"],
+    summary="PUT stores the resource under the readOnly id sent in the body",
+)
+class PutMovesToBodyId(Pipeline):
+    """PUT stores the resource under the `id` in the body instead of ignoring that readOnly id."""
+
+    def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
+        replaced = super().replace(rtype, rid, body, if_match)
+        chosen = body.get("id") if isinstance(body, dict) else None
+        if not isinstance(chosen, str) or chosen == rid:
+            return replaced
+        with self.store.lock:
+            table = self.store.table(rtype)
+            table.remove(rid)
+            moved = {**replaced, "id": chosen}
+            table.put(moved)
+        return moved
+
+
+@defect(
+    "deactivated-hidden",
+    requirements=["entra/users/soft-delete-readable"],
+    summary="Queries leave out deactivated users as if they were deleted",
+)
+class DeactivatedHidden(Pipeline):
+    """Leaves deactivated users out of query results, as if they were deleted."""
+
+    def evaluate(self, node: Node, view: Resource, rt: Any, lenient: bool) -> bool:
+        if view.get("active") is False:
+            return False
+        return super().evaluate(node, view, rt, lenient)
+
+
+@defect(
+    "core-schema-only",
+    requirements=["rfc7643/3/schemas-listed"],
+    summary="schemas lists only the core URN although enterprise attributes are set",
+)
+class CoreSchemaOnly(Pipeline):
+    """Answers `schemas` with the core URN alone, even when extension attributes are set."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        return {**out, "schemas": [self.resource_type(rtype).schema]}
+
+
+@defect(
+    "deleted-answers-200",
+    requirements=["rfc7644/3.6/delete-204"],
+    summary="DELETE answers 200 instead of 204 No Content",
+)
+@answers
+def deleted_answers_200(exchange: Exchange) -> None:
+    """Answers DELETE with 200, not 204."""
+    if exchange.method == "DELETE" and exchange.status == 204:
+        exchange.status = 200
+
+
+@defect(
+    "soft-delete-listed",
+    requirements=["rfc7644/3.6/deleted-not-listed", "rfc7644/3.6/deleted-no-conflict"],
+    summary="A deleted user answers 404 but stays in queries and holds its userName",
+    strict=True,
+    note=("Runs with --scim-strict: rfc7644/3.6/deleted-no-conflict is graded SHOULD after the "
+          "RFC-text audit, so its failure is a deviation unless strict."),
+)
+class SoftDeleteListed(Pipeline):
+    """Deletes by marking: GET answers 404, but queries and uniqueness still see the resource."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deleted: set[str] = set()
+
+    def get(self, rtype: str, rid: str) -> Resource:
+        if rid in self.deleted:
+            raise not_found(f"{rtype} {rid!r} not found")
+        return super().get(rtype, rid)
+
+    def delete(self, rtype: str, rid: str, if_match: str | None = None) -> None:
+        with self.store.lock:
+            self.check_version(self.get(rtype, rid), if_match)
+            self.deleted.add(rid)
+
+
+@defect(
+    "delete-keeps-memberships",
+    requirements=["rfc7644/3.6/deleted-leaves-groups"],
+    summary="A deleted user stays in the members of its groups",
+    strict=True,
+    note=("deleted-leaves-groups is SHOULD in the catalogue (RFC 7644 §3.6); without --scim-strict"
+          " the stale member is a deviation"),
+)
+class DeleteKeepsMemberships(Pipeline):
+    """Deletes a user but leaves it in the members of its groups."""
+
+    def delete(self, rtype: str, rid: str, if_match: str | None = None) -> None:
+        if rtype != "User":
+            super().delete(rtype, rid, if_match)
+            return
+        with self.store.lock:
+            self.check_version(self.get(rtype, rid), if_match)
+            self.store.table(rtype).remove(rid)
+            self.policy.removed(rtype, rid)
+
+
+@defect(
+    "active-as-string",
+    requirements=["rfc7643/2.3.2/boolean-literal"],
+    summary="active is written as the string \"True\" or \"False\"",
+)
+class ActiveAsString(Pipeline):
+    """Writes `active` as the string "True"/"False", as .NET's bool.ToString() does."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        if isinstance(out.get("active"), bool):
+            out["active"] = str(out["active"])
+        return out
+
+
+@defect(
+    "meta-dates-as-http-dates",
+    requirements=["rfc7643/2.3.5/datetime-format"],
+    summary="meta.created and meta.lastModified are HTTP dates, not xsd:dateTime",
+)
+class MetaDatesAsHttpDates(Pipeline):
+    """Writes meta.created and meta.lastModified as HTTP dates, not xsd:dateTime."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        meta = dict(out.get("meta") or {})
+        for name in ("created", "lastModified"):
+            if name in meta:
+                meta[name] = format_datetime(datetime.fromisoformat(meta[name]), usegmt=True)
+        return {**out, "meta": meta} if meta else out
+
+
+@defect(
+    "created-as-date",
+    requirements=["rfc7643/3.1/last-modified-equals-created"],
+    summary="meta.created is stored as a date, so it differs from lastModified",
+)
+class CreatedAsDate(Pipeline):
+    """Stores meta.created in a date column, so it loses its time and differs from lastModified."""
+
+    def create(self, rtype: str, body: Any) -> Resource:
+        stored = super().create(rtype, body)
+        dated = {**stored, "meta": {**stored["meta"],
+                                    "created": stored["meta"]["created"][:10] + "T00:00:00Z"}}
+        self.store.table(rtype).put(dated)
+        return dated
+
+
+@defect(
+    "client-id-kept",
+    requirements=["rfc7643/3.1/id-server-assigned", "rfc7644/3.3/read-only-create-ignored"],
+    summary="A create uses the id the client sent",
+)
+class ClientIdKept(Pipeline):
+    """Creates the resource under the `id` the client sent, when it sent one."""
+
+    def create(self, rtype: str, body: Any) -> Resource:
+        created = super().create(rtype, body)
+        chosen = body.get("id") if isinstance(body, dict) else None
+        if not isinstance(chosen, str):
+            return created
+        with self.store.lock:
+            table = self.store.table(rtype)
+            table.remove(created["id"])
+            moved = {**created, "id": chosen}
+            table.put(moved)
+        return moved
+
+
+@defect(
+    "meta-resource-type-is-endpoint",
+    requirements=["rfc7644/3.3.1/meta-resource-type"],
+    summary="meta.resourceType is the endpoint name (Users), not User",
+)
+class MetaResourceTypeIsEndpoint(Pipeline):
+    """Writes the endpoint name ("Users") as meta.resourceType instead of the type ("User")."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        if "meta" in out:
+            endpoint = self.resource_type(rtype).endpoint.strip("/")
+            out["meta"] = {**out["meta"], "resourceType": endpoint}
+        return out
+
+
+@defect(
+    "phone-numbers-normalised",
+    requirements=["entra/users/stored-as-sent"],
+    summary="Phone numbers are stored in E.164 form, not as sent",
+)
+class PhoneNumbersNormalised(Pipeline):
+    """Stores phone numbers in E.164 form ("+15550100"), not as the client sent them."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        resource = super().prepare(rtype, body, old)
+        if "phoneNumbers" in resource:
+            resource["phoneNumbers"] = [
+                {**p, "value": re.sub(r"[^0-9+]", "", str(p.get("value", "")))}
+                for p in resource["phoneNumbers"]]
+        return resource
+
+
+@defect(
+    "reactivation-ignored",
+    requirements=["entra/users/reactivate"],
+    summary="A suspended user stays suspended when active=true arrives",
+)
+class ReactivationIgnored(Pipeline):
+    """Keeps a suspended user suspended when active=true arrives."""
+
+    def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
+        if rtype == "User" and old["active"] is False:
+            resource = {**resource, "active": False}
+        return super().update(rtype, old, resource)
+
+
+@defect(
+    "delete-of-missing-succeeds",
+    requirements=["rfc7644/3.6/deleted-404"],
+    summary="DELETE of a resource already gone answers 204",
+)
+class DeleteOfMissingSucceeds(Pipeline):
+    """Answers a DELETE of a resource that is already gone with 204, as if idempotent."""
+
+    def delete(self, rtype: str, rid: str, if_match: str | None = None) -> None:
+        if self.store.table(rtype).get(rid) is None:
+            return
+        super().delete(rtype, rid, if_match)
+
+
+@defect(
+    "put-keeps-stored-values",
+    requirements=["rfc7644/3.5.1/put-replaces"],
+    summary="PUT fills only attributes the resource lacks; stored values win",
+)
+class PutKeepsStoredValues(Pipeline):
+    """PUT only fills attributes the resource lacks: stored values win over the ones sent."""
+
+    def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
+        stored = {k: v for k, v in self.get(rtype, rid).items() if k not in ("id", "meta")}
+        merged = {**body, **stored} if isinstance(body, dict) else body
+        return super().replace(rtype, rid, merged, if_match)
+
+
+@defect(
+    "put-merges",
+    requirements=["rfc7644/3.5.1/put-omitted-cleared"],
+    summary="PUT keeps the attributes its body omits",
+    strict=True,
+    note="put-omitted-cleared is MAY in the catalogue: only a failure under --scim-strict.",
+)
+class PutMerges(Pipeline):
+    """PUT merges the body into the stored resource, keeping attributes it omits."""
+
+    def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
+        stored = {k: v for k, v in self.get(rtype, rid).items() if k not in ("id", "meta")}
+        merged = {**stored, **body} if isinstance(body, dict) else body
+        return super().replace(rtype, rid, merged, if_match)
+
+
+@defect(
+    "read-by-id-as-list",
+    requirements=["rfc7644/3.4.1/read-by-id"],
+    summary="GET by id answers a ListResponse holding the resource",
+)
+@answers
+def read_by_id_as_list(exchange: Exchange) -> None:
+    """Answers GET by id with a ListResponse holding the resource."""
+    body = exchange.json()
+    kind = (body.get("meta") or {}).get("resourceType") if isinstance(body, dict) else None
+    if exchange.method == "GET" and exchange.status == 200 and kind in ("User", "Group"):
+        listing = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                   "totalResults": 1, "startIndex": 1, "itemsPerPage": 1, "Resources": [body]}
+        exchange.set_body(json.dumps(listing).encode())
+
+
+@defect(
+    "created-minimal",
+    requirements=["rfc7644/3.3/body-representation"],
+    summary="A create is answered with id and meta only",
+    strict=True,
+    note="body-representation is SHOULD in the catalogue: only a failure under --scim-strict.",
+)
+@answers
+def created_minimal(exchange: Exchange) -> None:
+    """Answers a create with id and meta only."""
+    body = exchange.json()
+    if exchange.status == 201 and isinstance(body, dict):
+        kept = ("schemas", "id", "userName", "displayName", "meta")
+        exchange.set_body(json.dumps({k: v for k, v in body.items() if k in kept}).encode())
