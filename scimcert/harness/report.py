@@ -64,7 +64,8 @@ def cause_lines(causes: Sequence[RootCause], limit: int = 10) -> list[str]:
 def document(outcomes: list[RequirementOutcome], meta: dict[str, Any],
              causes: Sequence[RootCause] = (), counts: dict[str, int] | None = None,
              violations: Sequence[tuple[str, str]] = (),
-             sources: Sources | None = None) -> dict[str, Any]:
+             sources: Sources | None = None,
+             listing: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """The JSON report: run metadata, test counts, root causes, the two sections, and the
     bodies received that broke their schema (not graded: the representation suite grades them)."""
     sections = {}
@@ -80,7 +81,8 @@ def document(outcomes: list[RequirementOutcome], meta: dict[str, Any],
              for kind in ("rfc", "idp")} if sources is not None else {}
     return {"run": meta, "sources": cited, "tests": counts or {},
             "root_causes": [c.to_json() for c in causes],
-            "rfc": sections["rfc"], "idp": sections["idp"], "schema_violations": found}
+            "rfc": sections["rfc"], "idp": sections["idp"], "schema_violations": found,
+            "verdicts": list(listing)}
 
 
 def markdown(doc: dict[str, Any]) -> str:

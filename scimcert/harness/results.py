@@ -158,6 +158,21 @@ class Results:
                 causes[verdict.cause].blocked.append(nodeid)
         return sorted(causes.values(), key=lambda c: -len(c.blocked))
 
+    def listing(self) -> list[dict[str, Any]]:
+        """Every test with its verdict: grade, where a failure was raised (a check of its own or
+        a precondition) and the requirement it is filed under."""
+        out = []
+        for test in self.tests.values():
+            verdict = test.verdict
+            entry: dict[str, Any] = {"nodeid": test.nodeid,
+                                     "outcome": verdict.grade.value if verdict else "not run"}
+            if verdict is not None and verdict.at:
+                entry["at"] = verdict.at
+            if verdict is not None and verdict.requirement:
+                entry["requirement"] = verdict.requirement
+            out.append(entry)
+        return out
+
     def counts(self) -> dict[str, int]:
         """How many tests ended with each grade."""
         out: dict[str, int] = {}

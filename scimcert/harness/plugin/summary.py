@@ -66,7 +66,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         cat = catalogue(config)
         doc = report.document(st.results.outcomes(cat), _meta(st),
                               causes=st.results.root_causes(), counts=st.results.counts(),
-                              violations=st.results.violations, sources=cat.sources)
+                              violations=st.results.violations, sources=cat.sources,
+                              listing=st.results.listing())
         report.write(Path(st.target.report), doc, secrets=st.target.secrets())
 
 
