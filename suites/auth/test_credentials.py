@@ -10,7 +10,7 @@ import pytest
 
 from scimcert import paths
 from scimcert.harness.checks import body_of, expect, expect_error, expect_error_body, expect_status
-from scimcert.harness.outcome import blocked, not_applicable
+from scimcert.harness.outcome import blocked
 
 DATA = json.loads((paths.fixtures() / "suites" / "auth.json").read_text(encoding="utf-8"))
 PROBE = ("/Users", {"count": 1})
@@ -70,15 +70,6 @@ def test_bad_credentials_pass_okta_check(answer, case):
     body = expect_error(answer(case), 401)
     expect(isinstance(body.get("detail"), str) and body["detail"].strip(),
            "the 401 error has a detail", expected="a non-empty detail", actual=body.get("detail"))
-
-
-@pytest.mark.requirement("rfc7644/2/query-token-refused")
-def test_token_in_query_string_is_refused(scim, target):
-    if not target.token:
-        not_applicable("the target has no token to misplace")
-    path, params = PROBE
-    resp = scim.without_auth().get(path, params={**params, "access_token": target.token})
-    expect_status(resp, 401)
 
 
 @pytest.mark.writes

@@ -123,9 +123,13 @@ def test_stale_if_match_changes_nothing(method, scim, make, cleanup):
 
 @pytest.mark.requirement("rfc7644/3.14/if-match-current")
 @pytest.mark.parametrize("method", WRITES)
-def test_current_if_match_succeeds(method, scim, make, cleanup):
+def test_current_strong_if_match_succeeds(method, scim, make, cleanup):
     user = create(scim, make, cleanup).json()
     etag = etag_of(read(scim, user))
+    if etag.startswith("W/"):
+        # RFC 7232 §3.1 compares If-Match strongly, so a weak tag never matches and 412 is right;
+        # RFC 7644 §3.14 shows If-Match: W/"…" succeeding. Both answers are allowed.
+        not_applicable(f"the ETag {etag} is weak, so 412 and 2xx are both allowed")
     renamed = f"{user['userName']} renamed"
     expect_status(write(scim, method, user, renamed, headers={"If-Match": etag}), 200, 204)
     expect_equal(body_of(read(scim, user)).get("displayName"), renamed,
