@@ -16,8 +16,9 @@ from scimcert.harness.checks import (
 from scimcert.harness.outcome import not_applicable
 
 ANY = {"Accept": "*/*"}
+# Successful reads; the media type of error answers is graded by rfc7644/3.12/error-media-type.
 READS = ["/ServiceProviderConfig", "/ResourceTypes", "/Schemas", "/Users?count=1",
-         "/Groups?count=1", "/Users/{run}missing"]
+         "/Groups?count=1"]
 # A discovery document the target does not serve is graded by the requirement that it be
 # served; the checks of its answer do not apply.
 SERVED = {"/ServiceProviderConfig": "rfc7644/4/service-provider-config",
@@ -52,8 +53,8 @@ def test_accept_json_gets_json(scim):
 
 @pytest.mark.requirement("rfc7644/3.8/default-scim-json", "entra/responses/scim-json")
 @pytest.mark.parametrize("path", READS)
-def test_answer_is_scim_json(scim, target, path):
-    resp = scim.get(path.replace("{run}", target.run_id), headers=ANY)
+def test_answer_is_scim_json(scim, path):
+    resp = scim.get(path, headers=ANY)
     if path in SERVED and resp.status_code != 200:
         not_applicable(f"GET {path} answered {resp.status_code}: graded by {SERVED[path]}")
     expect_content_type(resp)

@@ -5,7 +5,14 @@ from datetime import datetime
 
 import pytest
 
-from scimcert.harness.checks import body_of, expect, expect_error, expect_error_body, expect_status
+from scimcert.harness.checks import (
+    CheckFailure,
+    body_of,
+    expect,
+    expect_error,
+    expect_error_body,
+    expect_status,
+)
 from scimcert.harness.messages import PATCH_OP_URN
 from scimcert.harness.outcome import not_applicable
 
@@ -196,15 +203,15 @@ def expect_refused(store, slot, change):
     appropriate HTTP response status code and a JSON detail error response", and a failed
     PATCH restores the resource ("a failure status SHALL be returned"): any status that is
     not a success, with an Error. The exact 400 is only SHOULD (§3.12), graded by
-    rfc7644/3.12/mutability-scim-type.
+    rfc7644/3.12/mutability-scim-type; the Error's format is graded by rfc7644/3.12/error-body.
     """
     resp, resource, before = change
     expect(resp.status_code >= 400, f"PATCH of {slot.path} is refused",
            expected="a failure status", actual=resp.status_code, resp=resp)
-    expect_error_body(resp)
     after = value_at(read(store, slot, resource), slot)
     expect(after == before, f"{slot.path} is unchanged after the refused PATCH",
            expected=before, actual=after)
+    expect_error_body(resp, requirement="rfc7644/3.12/error-body")
 
 
 def store_base(store, slot):
@@ -257,14 +264,17 @@ def walk(behaviour, target_only, store, check):
     slots = target_only(behaviour)
     if not slots:
         not_applicable(f"the target declares no other {behaviour} attribute")
-    failures = []
+    failures: dict[str | None, list[str]] = {}
     for slot, attr, parent in slots:
         try:
             check(store, slot, attr, parent)
-        except AssertionError as exc:
-            failures.append(f"{slot.id}: {str(exc).splitlines()[0]}")
-    expect(not failures, f"{behaviour} holds for every target-only attribute",
-           expected=[], actual=failures)
+        except CheckFailure as exc:
+            failures.setdefault(exc.requirement, []).append(f"{slot.id}: {exc.what}")
+    # A check naming another requirement (the Error format) is filed under it, after the
+    # behaviour's own failures.
+    for requirement, found in sorted(failures.items(), key=lambda item: item[0] is not None):
+        expect(not found, f"{behaviour} holds for every target-only attribute",
+               expected=[], actual=found, requirement=requirement)
 
 
 # Tests over the reference definitions ----------------------------------------------------------
