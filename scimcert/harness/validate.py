@@ -19,8 +19,9 @@ from referencing.jsonschema import DRAFT202012
 from scimcert import paths
 
 NAMES = (
-    "User", "EnterpriseUser", "Group", "ListResponse", "Error", "PatchOp", "SearchRequest",
-    "BulkRequest", "BulkResponse", "ServiceProviderConfig", "ResourceType", "Schema",
+    "User", "EnterpriseUser", "Group", "Resource", "ListResponse", "Error", "PatchOp",
+    "SearchRequest", "BulkRequest", "BulkResponse", "ServiceProviderConfig", "ResourceType",
+    "Schema",
 )
 
 
