@@ -4,7 +4,7 @@ advertises etag."""
 import pytest
 
 from scimcert.harness.checks import body_of, expect, expect_equal, expect_error, expect_status
-from scimcert.harness.messages import PATCH_OP_URN
+from scimcert.harness.messages import patch_op
 from scimcert.harness.outcome import not_applicable
 
 pytestmark = [pytest.mark.feature("etag"), pytest.mark.writes]
@@ -37,8 +37,7 @@ def write(scim, method, user, display_name, headers=None):
     if method == "PUT":
         return scim.put(path, json={**user, "displayName": display_name}, headers=headers)
     operation = {"op": "replace", "path": "displayName", "value": display_name}
-    return scim.patch(path, json={"schemas": [PATCH_OP_URN], "Operations": [operation]},
-                      headers=headers)
+    return scim.patch(path, json=patch_op(operation), headers=headers)
 
 
 def read(scim, user):
