@@ -89,8 +89,7 @@ def kind_of(schema: str) -> str:
     name = schema.rsplit(":", 1)[-1]
     # A name that is a kind of its own here (e.g. `urn:example:User`) would be judged by that
     # kind's schema; such a resource type is judged as any resource.
-    if not WORD.match(name) or name in RESOURCE_KINDS or name in MESSAGES \
-            or name in validate.NAMES:
+    if not WORD.match(name) or name in validate.NAMES:
         return RESOURCE
     return name
 
