@@ -203,11 +203,11 @@ def check(method: str, path: str, status: int, body: Any, **how: Any) -> list[Fi
     exchange = f"{method.upper()} {path} {status}"
     found = []
     for part in classify(method, path, status, body, **how):
-        document = _at(body, part.pointer)
+        # RFC 7643 §2.5: a null member is unassigned, in a resource or a message alike.
+        document = without_nulls(_at(body, part.pointer))
         name = part.kind
-        if part.kind not in MESSAGES:
-            document = without_nulls(document)
-            name = part.kind if part.kind in RESOURCE_KINDS else RESOURCE
+        if part.kind not in MESSAGES and part.kind not in RESOURCE_KINDS:
+            name = RESOURCE
         for error in validate.errors(document, name):
             if part.partial and _unrequested(error):
                 continue

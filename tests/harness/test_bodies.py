@@ -135,6 +135,15 @@ def test_unrequested_attributes_may_be_missing_but_id_may_not():
 
 def test_null_attributes_count_as_unassigned():
     assert check("GET", "/Users/u1", 200, {**USER, "displayName": None}) == []
+    spc = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+           "documentationUri": None, **{f: {"supported": False} for f in (
+               "patch", "changePassword", "sort", "etag")},
+           "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
+           "filter": {"supported": False, "maxResults": 0}, "authenticationSchemes": []}
+    assert check("GET", "/ServiceProviderConfig", 200, spc) == []
+    error = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "404",
+             "detail": None, "scimType": None}
+    assert check("GET", "/Users/x", 404, error) == []
 
 
 def test_finding_text_round_trips():
