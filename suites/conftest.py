@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 from scimcert.harness.checks import body_of, expect_status
-from scimcert.harness.messages import ENTERPRISE_URN, patch_op
+from scimcert.harness.messages import patch_op
 from scimcert.harness.outcome import not_applicable
+from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
 
 NO_ENTERPRISE = ("the target's User resource type does not declare the "
                  "enterprise extension")
@@ -46,8 +47,8 @@ def send_patch(scim) -> Callable[[str, list[dict[str, Any]]], httpx.Response]:
 def enterprise(registry) -> bool:
     """Whether the target's User resource type lists the enterprise extension in its
     schemaExtensions; the extension is optional (RFC 7643 §4.3, §6)."""
-    users = next((r for r in registry.resource_types.values()
-                  if r.endpoint.strip("/").lower() == "users"), None)
+    # Found by its core schema, not by how its endpoint is written (H6: "/scim/v2/Users").
+    users = next((r for r in registry.resource_types.values() if r.schema == USER_URN), None)
     return users is not None and users.extension_urn(ENTERPRISE_URN) is not None
 
 

@@ -24,6 +24,12 @@ KIND_OF_SCHEMA = {USER_URN: "User", GROUP_URN: "Group"}
 # Without the target's /ResourceTypes, the endpoints RFC 7643 §4 names.
 ENDPOINTS = {"users": "User", "groups": "Group"}
 RESOURCE_KINDS = frozenset(KIND_OF_SCHEMA.values())
+# The messages a body can be besides a resource; any other kind is a resource.
+MESSAGES = frozenset({"Error", "ListResponse", "BulkResponse", "ServiceProviderConfig",
+                      "ResourceType", "Schema"})
+# A resource of a type with no schema of its own here: judged by what every resource has.
+RESOURCE = "Resource"
+WORD = re.compile(r"^\w+$")
 # Returned "always" (RFC 7643 §3, §3.1): required even when attributes= narrows a resource.
 ALWAYS = frozenset({"schemas", "id"})
 PROJECTION = frozenset({"attributes", "excludedattributes"})
@@ -68,9 +74,30 @@ class Finding:
 
 
 def kinds_of(resource_types: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """{endpoint name (lower case, no slash): kind} from (endpoint, core schema URN) pairs."""
-    return {endpoint.strip("/").lower(): KIND_OF_SCHEMA[schema]
-            for endpoint, schema in resource_types if schema in KIND_OF_SCHEMA}
+    """{endpoint path (lower case, no outer slashes): kind} from (endpoint, core schema URN)
+    pairs, for every resource type: User and Group by their core schema, any other by the last
+    name of its schema URN (`urn:…:Device` → "Device"). An endpoint given as a full URL counts
+    by its path; `check_exchange` takes it relative to the base URL."""
+    return {_key(endpoint): kind_of(schema) for endpoint, schema in resource_types
+            if _key(endpoint)}
+
+
+def kind_of(schema: str) -> str:
+    """The kind of a resource whose resource type has core schema `schema`."""
+    if schema in KIND_OF_SCHEMA:
+        return KIND_OF_SCHEMA[schema]
+    name = schema.rsplit(":", 1)[-1]
+    # A name that is a kind of its own here (e.g. `urn:example:User`) would be judged by that
+    # kind's schema; such a resource type is judged as any resource.
+    if not WORD.match(name) or name in validate.NAMES:
+        return RESOURCE
+    return name
+
+
+def _key(endpoint: str) -> str:
+    path = httpx.URL(endpoint).path if endpoint.startswith(("http://", "https://")) \
+        else endpoint
+    return path.strip("/").lower()
 
 
 def classify(method: str, path: str, status: int, body: Any, *,
@@ -87,22 +114,34 @@ def classify(method: str, path: str, status: int, body: Any, *,
     if not segments:
         return []
     kinds = ENDPOINTS if endpoints is None else endpoints
-    kind = kinds.get(segments[0].lower())
-    partial = _narrowed(query, sent if segments[-1] == ".search" else None)
-    if method == "POST" and segments[-1] == ".search" and len(segments) <= 2:
+    kind, rest = _endpoint(segments, kinds)
+    search = segments[-1] == ".search"
+    partial = _narrowed(query, sent if search else None)
+    if method == "POST" and search and (rest == [".search"] or
+                                        (kind is None and len(segments) <= 2)):
         return [Part("", "ListResponse"), *_resources(body, kind, partial, kinds)]
     if method == "GET":
-        return _read(segments, body, kind, partial)
+        return _read(segments, rest, body, kind, partial)
     if method == "POST" and segments == ["Bulk"]:
         return [Part("", "BulkResponse")]
-    if kind is not None and method == "POST" and len(segments) == 1:
+    if kind is not None and method == "POST" and not rest:
         return [Part("", kind, partial)]
-    if kind is not None and method in ("PUT", "PATCH") and len(segments) == 2:
+    if kind is not None and method in ("PUT", "PATCH") and len(rest) == 1:
         return [Part("", kind, partial)]
     return []
 
 
-def _read(segments: list[str], body: Any, kind: str | None,
+def _endpoint(segments: list[str], kinds: Mapping[str, str]) -> tuple[str | None, list[str]]:
+    """The kind of the longest endpoint `segments` start with, and the segments after it."""
+    lowered = [s.lower() for s in segments]
+    for size in range(len(segments), 0, -1):
+        kind = kinds.get("/".join(lowered[:size]))
+        if kind is not None:
+            return kind, segments[size:]
+    return None, segments
+
+
+def _read(segments: list[str], rest: list[str], body: Any, kind: str | None,
           partial: bool) -> list[Part]:
     discovery = {"ResourceTypes": "ResourceType", "Schemas": "Schema"}
     if segments == ["ServiceProviderConfig"]:
@@ -112,9 +151,9 @@ def _read(segments: list[str], body: Any, kind: str | None,
             return [Part("", discovery[segments[0]])]
         return [Part("", "ListResponse"), *(Part(f"/Resources/{i}", discovery[segments[0]])
                                             for i in _indexes(body))]
-    if kind is None or len(segments) > 2:
+    if kind is None or len(rest) > 1:
         return []
-    if len(segments) == 2:
+    if len(rest) == 1:
         return [Part("", kind, partial)]
     return [Part("", "ListResponse"), *_resources(body, kind, partial, {})]
 
@@ -123,17 +162,18 @@ def _resources(body: Any, kind: str | None, partial: bool,
                kinds: Mapping[str, str]) -> list[Part]:
     """The Resources of a ListResponse; at the root (`/.search`) each by its meta.resourceType."""
     parts = []
+    known = RESOURCE_KINDS | set(kinds.values())
     for index in _indexes(body):
-        item_kind = kind or _declared(body["Resources"][index])
+        item_kind = kind or _declared(body["Resources"][index], known)
         if item_kind is not None:
             parts.append(Part(f"/Resources/{index}", item_kind, partial))
     return parts
 
 
-def _declared(resource: Any) -> str | None:
+def _declared(resource: Any, known: set[str] | frozenset[str]) -> str | None:
     meta = resource.get("meta") if isinstance(resource, dict) else None
     declared = meta.get("resourceType") if isinstance(meta, dict) else None
-    return declared if declared in RESOURCE_KINDS else None
+    return declared if declared in known and declared != RESOURCE else None
 
 
 def _indexes(body: Any) -> range:
@@ -163,10 +203,12 @@ def check(method: str, path: str, status: int, body: Any, **how: Any) -> list[Fi
     exchange = f"{method.upper()} {path} {status}"
     found = []
     for part in classify(method, path, status, body, **how):
-        document = _at(body, part.pointer)
-        if part.kind in RESOURCE_KINDS:
-            document = without_nulls(document)
-        for error in validate.errors(document, part.kind):
+        # RFC 7643 §2.5: a null member is unassigned, in a resource or a message alike.
+        document = without_nulls(_at(body, part.pointer))
+        name = part.kind
+        if part.kind not in MESSAGES and part.kind not in RESOURCE_KINDS:
+            name = RESOURCE
+        for error in validate.errors(document, name):
             if part.partial and _unrequested(error):
                 continue
             where = part.pointer + validate.pointer(error.absolute_path)
@@ -197,7 +239,8 @@ def _clip(message: str) -> str:
 def check_exchange(exchange: Exchange, base: str,
                    endpoints: Mapping[str, str] | None = None) -> list[Finding]:
     """The findings of one recorded exchange under the SCIM base URL `base`; [] for an exchange
-    without an answer, outside `base`, or whose body is not JSON."""
+    without an answer, outside `base`, or whose body is not JSON. Endpoints written with the
+    base path (`/scim/v2/Users` under `…/scim/v2`) are taken relative to it."""
     url = httpx.URL(exchange.url)
     root = httpx.URL(base)
     prefix = root.path.rstrip("/")
@@ -208,7 +251,17 @@ def check_exchange(exchange: Exchange, base: str,
     if body is None:
         return []
     return check(exchange.method, url.path[len(prefix):], exchange.status, body,
-                 query=dict(url.params), sent=_json(exchange.request_body), endpoints=endpoints)
+                 query=dict(url.params), sent=_json(exchange.request_body),
+                 endpoints=_under(endpoints, prefix))
+
+
+def _under(endpoints: Mapping[str, str] | None, prefix: str) -> Mapping[str, str] | None:
+    """`endpoints` with the base path `prefix` taken off the keys that start with it."""
+    base = prefix.strip("/").lower()
+    if endpoints is None or not base:
+        return endpoints
+    return {(key[len(base) + 1:] if key.startswith(base + "/") else key): kind
+            for key, kind in endpoints.items()}
 
 
 def _json(text: str) -> Any:

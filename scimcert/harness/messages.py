@@ -6,19 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from scimcert.scim.urns import (
-    BULK_REQUEST_URN,
     ENTERPRISE_URN,
-    ERROR_URN,
     GROUP_URN,
     PATCH_OP_URN,
     SEARCH_REQUEST_URN,
-    SPC_URN,
     USER_URN,
 )
 
-# Re-exported for the suites, which import from the harness only (ARCHITECTURE.md).
-__all__ = ["BULK_REQUEST_URN", "ENTERPRISE_URN", "ERROR_URN", "GROUP_URN", "PATCH_OP_URN",
-           "SEARCH_REQUEST_URN", "SPC_URN", "USER_URN", "fill", "patch_op"]
+# Re-exported for the suites that still import URNs from here; suites may import
+# scimcert.scim.urns directly (tests/test_layers.py).
+__all__ = ["ENTERPRISE_URN", "GROUP_URN", "PATCH_OP_URN", "SEARCH_REQUEST_URN", "USER_URN",
+           "fill", "patch_op"]
 
 
 def fill(value: Any, names: dict[str, str]) -> Any:

@@ -19,8 +19,9 @@ from referencing.jsonschema import DRAFT202012
 from scimcert import paths
 
 NAMES = (
-    "User", "EnterpriseUser", "Group", "ListResponse", "Error", "PatchOp", "SearchRequest",
-    "BulkRequest", "BulkResponse", "ServiceProviderConfig", "ResourceType", "Schema",
+    "User", "EnterpriseUser", "Group", "Resource", "ListResponse", "Error", "PatchOp",
+    "SearchRequest", "BulkRequest", "BulkResponse", "ServiceProviderConfig", "ResourceType",
+    "Schema",
 )
 
 
@@ -55,12 +56,27 @@ def load(folder: Path) -> tuple[Registry, dict[str, dict[str, Any]]]:
 
 
 @cache
+def _loaded(folder: str | None) -> tuple[Registry, dict[str, dict[str, Any]]]:
+    return load(Path(folder) if folder else paths.schemas() / "scim")
+
+
+@cache
 def validator(name: str, folder: str | None = None) -> Draft202012Validator:
     """The validator of schema `name` (a file stem) in `folder` (default `schemas/scim/`)."""
-    registry, by_stem = load(Path(folder) if folder else paths.schemas() / "scim")
+    registry, by_stem = _loaded(folder)
     if name not in by_stem:
         raise KeyError(f"no schema {name!r}; known: {', '.join(sorted(by_stem))}")
     return Draft202012Validator(by_stem[name], registry=registry)
+
+
+def violations_against(document: Any, schema: dict[str, Any]) -> list[Violation]:
+    """Every violation of `schema` (a schema built at run time, which may `$ref` the files of
+    `schemas/scim/` by their `$id`) in `document`, ordered by pointer."""
+    registry, _ = _loaded(None)
+    checker = Draft202012Validator(schema, registry=registry)
+    found = {Violation(pointer(leaf.absolute_path), leaf.message)
+             for error in checker.iter_errors(document) for leaf in _leaves(error)}
+    return sorted(found, key=lambda v: (v.pointer, v.message))
 
 
 def violations(document: Any, name: str, folder: str | None = None) -> list[Violation]:

@@ -12,8 +12,8 @@ from scimcert.harness.checks import (
     expect_schema,
     expect_status,
 )
-from scimcert.harness.messages import BULK_REQUEST_URN, USER_URN
 from scimcert.harness.outcome import not_applicable
+from scimcert.scim.urns import BULK_REQUEST_URN, USER_URN
 
 pytestmark = [pytest.mark.feature("bulk"), pytest.mark.writes]
 

@@ -12,15 +12,21 @@ from scimcert import paths
 from scimcert.harness.checks import (
     body_of,
     expect,
+    expect_content_type,
     expect_equal,
     expect_error,
     expect_error_body,
     expect_status,
 )
-from scimcert.harness.messages import PATCH_OP_URN
+from scimcert.harness.messages import patch_op
+from scimcert.harness.outcome import blocked, not_applicable
 
 DATA = json.loads((paths.fixtures() / "suites" / "errors.json").read_text(encoding="utf-8"))
 SCIM_JSON = {"Content-Type": "application/scim+json"}
+ERROR_BODY = "rfc7644/3.12/error-body"
+# The requirement each discovery document's existence is graded by (suites/discovery).
+SERVED = {"/ServiceProviderConfig": "rfc7644/4/service-provider-config",
+          "/ResourceTypes": "rfc7644/4/resource-types-served", "/Schemas": "rfc7644/4/schemas-list"}
 
 
 def ids(key: str) -> list[Any]:
@@ -31,9 +37,11 @@ def named(text: str, target) -> str:
     return text.replace("{run}", target.run_id)
 
 
-def refused_with_error(resp: httpx.Response) -> None:
-    expect(resp.status_code >= 400, "the request is refused", expected="4xx",
-           actual=resp.status_code, resp=resp)
+def refused_with_error(resp: httpx.Response, graded_by: str) -> None:
+    """The answer carries a valid Error; an answer that refuses nothing has no Error to judge,
+    and is graded by the requirement on its status."""
+    if resp.status_code < 400:
+        blocked(graded_by, f"the target answered {resp.status_code}: no error body to judge")
     expect_error_body(resp)
 
 
@@ -78,7 +86,8 @@ def test_malformed_json_answers_400_invalid_syntax(post_user, case):
 @pytest.mark.requirement("rfc7644/3.12/error-body")
 @pytest.mark.parametrize("case", ids("malformed_json"))
 def test_malformed_json_answer_is_scim_error(post_user, case):
-    refused_with_error(post_user(content=case["content"].encode()))
+    refused_with_error(post_user(content=case["content"].encode()),
+                       "rfc7644/3.12/bad-request-400")
 
 
 @pytest.mark.writes
@@ -147,13 +156,23 @@ def test_unknown_endpoint_answers_404(scim, target, path):
 @pytest.mark.requirement("rfc7644/3.12/error-body")
 @pytest.mark.parametrize("path", DATA["unknown_endpoints"])
 def test_unknown_endpoint_answer_is_scim_error(scim, target, path):
-    refused_with_error(scim.get(named(path, target)))
+    refused_with_error(scim.get(named(path, target)), "rfc7644/3.12/unknown-endpoint-404")
+
+
+def not_served(scim, path: str) -> None:
+    """Not applicable when `path` is a discovery document the target does not serve: any
+    method on an endpoint that does not exist rightly answers 404."""
+    if path in SERVED:
+        resp = scim.get(path)
+        if resp.status_code != 200:
+            not_applicable(f"GET {path} answered {resp.status_code}: graded by {SERVED[path]}")
 
 
 @pytest.mark.writes
 @pytest.mark.requirement("rfc7644/3.12/unsupported-method")
 @pytest.mark.parametrize("case", ids("unsupported_methods"))
 def test_unsupported_method_answers_405_or_501(scim, case):
+    not_served(scim, case["path"])
     # RFC 7644 §3.12 gives 501 for an unsupported operation; RFC 7231 §6.5.5 gives 405 for a
     # method the resource does not allow. Both conform.
     expect_status(scim.request(case["method"], case["path"], json={}), 405, 501)
@@ -163,12 +182,40 @@ def test_unsupported_method_answers_405_or_501(scim, case):
 @pytest.mark.requirement("rfc7644/3.12/error-body")
 @pytest.mark.parametrize("case", ids("unsupported_methods"))
 def test_unsupported_method_answer_is_scim_error(scim, case):
-    refused_with_error(scim.request(case["method"], case["path"], json={}))
+    not_served(scim, case["path"])
+    refused_with_error(scim.request(case["method"], case["path"], json={}),
+                       "rfc7644/3.12/unsupported-method")
+
+
+# Error answers of each kind the suite provokes, with the requirement their status is graded by.
+ERROR_ANSWERS = [
+    pytest.param("GET", "/Users/{run}missing", None, "rfc7644/3.12/not-found-404",
+                 id="unknown-user"),
+    pytest.param("GET", DATA["unknown_endpoints"][0], None, "rfc7644/3.12/unknown-endpoint-404",
+                 id="unknown-endpoint"),
+    pytest.param("POST", "/Users", DATA["malformed_json"][0]["content"],
+                 "rfc7644/3.12/bad-request-400", id="malformed-json",
+                 marks=pytest.mark.writes),
+    pytest.param("PUT", "/Users", "{}", "rfc7644/3.12/unsupported-method",
+                 id="unsupported-method", marks=pytest.mark.writes),
+]
+
+
+@pytest.mark.requirement("rfc7644/3.12/error-media-type", "entra/responses/scim-json")
+@pytest.mark.parametrize(("method", "path", "content", "graded_by"), ERROR_ANSWERS)
+def test_error_answer_is_scim_json(scim, post_user, target, method, path, content, graded_by):
+    if method == "POST":
+        resp = post_user(content=content.encode())
+    else:
+        resp = scim.request(method, named(path, target), headers=SCIM_JSON,
+                            content=content.encode() if content is not None else None)
+    if resp.status_code < 400:
+        blocked(graded_by, f"the target answered {resp.status_code}: no error to judge")
+    expect_content_type(resp)
 
 
 def remove_without_path(scim, user: dict[str, Any]) -> httpx.Response:
-    return scim.patch(f"/Users/{user['id']}",
-                      json={"schemas": [PATCH_OP_URN], "Operations": [{"op": "remove"}]})
+    return scim.patch(f"/Users/{user['id']}", json=patch_op({"op": "remove"}))
 
 
 @pytest.mark.writes
@@ -180,14 +227,14 @@ def test_patch_remove_without_path_is_refused(scim, make, read):
     resp = remove_without_path(scim, user)
     # RFC 7644 §3.5.2: "path" is REQUIRED for remove, and a failed PATCH answers "a failure
     # status" with an Error (§3.12) and restores the resource; the exact 400 noTarget is graded
-    # apart, by rfc7644/3.5.2.2/no-target.
+    # apart, by rfc7644/3.5.2.2/no-target, and the Error's format by rfc7644/3.12/error-body.
     expect(resp.status_code >= 400, "a remove without a path is refused",
            expected="a failure status", actual=resp.status_code, resp=resp)
-    expect_error_body(resp)
     names = ("userName", "nickName", "title")
     after = read(f"/Users/{user['id']}")
     expect_equal({n: after.get(n) for n in names}, {n: before.get(n) for n in names},
                  "attributes after the refused remove")
+    expect_error_body(resp, requirement=ERROR_BODY)
 
 
 @pytest.mark.writes

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from scimcert.harness.checks import body_of, expect_schema, expect_status
-from scimcert.harness.messages import BULK_REQUEST_URN
 from scimcert.harness.outcome import blocked
+from scimcert.scim.urns import BULK_REQUEST_URN
 
 ERROR = "rfc7644/3.12/error-representation"
 BULK = "rfc7644/3.7/bulk-response-representation"

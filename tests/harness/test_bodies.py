@@ -64,11 +64,48 @@ def test_search_body_attributes_mark_resources_partial():
     assert parts[1].partial
 
 
+DEVICE_URN = "urn:example:params:scim:schemas:acme:2.0:Device"
+DEVICE = {"schemas": [DEVICE_URN], "id": "d1", "serial": "X-1"}
+
+
 def test_endpoints_come_from_the_target_resource_types():
-    kinds = kinds_of([("/People", USER_URN), ("/Devices", "urn:example:Device")])
-    assert kinds == {"people": "User"}
+    kinds = kinds_of([("/People", USER_URN), ("/Devices", DEVICE_URN)])
+    assert kinds == {"people": "User", "devices": "Device"}
     assert classify("GET", "/People/p1", 200, USER, endpoints=kinds) == [Part("", "User")]
     assert classify("GET", "/Users/u1", 200, USER, endpoints=kinds) == []
+
+
+def test_every_declared_resource_type_is_classified():
+    kinds = kinds_of([("/Devices", DEVICE_URN)])
+    assert classify("GET", "/Devices/d1", 200, DEVICE, endpoints=kinds) == [Part("", "Device")]
+    assert classify("POST", "/Devices", 201, DEVICE, endpoints=kinds) == [Part("", "Device")]
+    assert classify("GET", "/Devices", 200, listing(DEVICE), endpoints=kinds) == [
+        Part("", "ListResponse"), Part("/Resources/0", "Device")]
+    found = classify("POST", "/.search", 200,
+                     listing({**DEVICE, "meta": {"resourceType": "Device"}}), endpoints=kinds)
+    assert found == [Part("", "ListResponse"), Part("/Resources/0", "Device")]
+
+
+def test_a_custom_type_named_like_a_known_kind_is_judged_as_any_resource():
+    assert kinds_of([("/Staff", "urn:example:User"), ("/Odd", "urn:example:x-y")]) == {
+        "staff": "Resource", "odd": "Resource"}
+
+
+def test_a_custom_resource_is_judged_by_what_every_resource_has():
+    kinds = kinds_of([("/Devices", DEVICE_URN)])
+    assert check("GET", "/Devices/d1", 200, DEVICE, endpoints=kinds) == []
+    found = check("GET", "/Devices/d1", 200, {"schemas": [DEVICE_URN], "serial": 5},
+                  endpoints=kinds)
+    assert [(f.kind, f.message) for f in found] == [("Device", "'id' is a required property")]
+
+
+def test_an_endpoint_of_several_segments_is_matched_whole():
+    kinds = kinds_of([("/tenant/Users", USER_URN)])
+    assert classify("GET", "/tenant/Users/u1", 200, USER, endpoints=kinds) == [
+        Part("", "User")]
+    assert classify("PUT", "/tenant/Users/u1", 200, USER, endpoints=kinds) == [
+        Part("", "User")]
+    assert classify("GET", "/tenant", 200, USER, endpoints=kinds) == []
 
 
 def test_valid_bodies_have_no_findings():
@@ -98,6 +135,15 @@ def test_unrequested_attributes_may_be_missing_but_id_may_not():
 
 def test_null_attributes_count_as_unassigned():
     assert check("GET", "/Users/u1", 200, {**USER, "displayName": None}) == []
+    spc = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+           "documentationUri": None, **{f: {"supported": False} for f in (
+               "patch", "changePassword", "sort", "etag")},
+           "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
+           "filter": {"supported": False, "maxResults": 0}, "authenticationSchemes": []}
+    assert check("GET", "/ServiceProviderConfig", 200, spc) == []
+    error = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "404",
+             "detail": None, "scimType": None}
+    assert check("GET", "/Users/x", 404, error) == []
 
 
 def test_finding_text_round_trips():
@@ -114,6 +160,15 @@ def test_exchange_path_is_taken_relative_to_the_base_url():
     found = check_exchange(exchange("http://t/scim/v2/Users/u1?attributes=x",
                                     '{"schemas": [], "id": "u1"}'), "http://t/scim/v2")
     assert {(f.exchange, f.pointer) for f in found} == {("GET /Users/u1 200", "/schemas")}
+
+
+@pytest.mark.parametrize("endpoint", ["/scim/v2/Users", "https://t/scim/v2/Users", "/Users"])
+def test_endpoints_written_with_the_base_path_still_classify(endpoint):
+    # django-scim2 declares "/scim/v2/Users"; bodies must be checked all the same (H5).
+    kinds = kinds_of([(endpoint, USER_URN)])
+    body = '{"schemas": [], "id": "u1", "userName": "bjensen"}'
+    found = check_exchange(exchange("http://t/scim/v2/Users/u1", body), "http://t/scim/v2", kinds)
+    assert {(f.kind, f.pointer) for f in found} == {("User", "/schemas")}
 
 
 def test_exchanges_outside_the_base_or_not_json_are_skipped():

@@ -24,11 +24,12 @@ DEFECTS = [pytest.param(d.factory, d.requirements, id=d.id) for d in VENDOR]
 
 
 class Run:
-    """One strict run of the schema suite against a vendor bridge factory, with its report."""
+    """One strict run of a suite (the schema suite unless named) against a vendor bridge
+    factory, with its report."""
 
-    def __init__(self, factory: str, report: Path) -> None:
+    def __init__(self, factory: str, report: Path, suite: str = "schema") -> None:
         self.done = subprocess.run(
-            [sys.executable, "-m", "pytest", str(paths.suites() / "schema"), "-p",
+            [sys.executable, "-m", "pytest", str(paths.suites() / suite), "-p",
              "no:cacheprovider", "-q", "-rA", "--scim-strict", "--scim-app",
              f"{BRIDGE}:{factory}", "--scim-report", str(report)],
             cwd=paths.root(), capture_output=True, text=True, timeout=120, check=False)
@@ -78,3 +79,10 @@ def test_schema_suite_names_each_vendor_attribute_a_bridge_forgets(forgetful, sl
 def test_schema_suite_passes_the_vendor_attributes_a_bridge_keeps(forgetful):
     for kept in ("User:AcmeUser:floor", "Device:Device:enrolled"):
         assert f"{kept}: rfc" not in forgetful.done.stdout, kept
+
+
+def test_representation_suite_judges_the_custom_resource_type(tmp_path):
+    # /Devices is judged against a JSON Schema generated from the vendor's own definitions.
+    run = Run("vendor", tmp_path, suite="representation")
+    assert run.done.returncode == 0, run.output
+    assert run.outcomes.get("rfc7643/3/resource-representation") == "met", run.output
