@@ -98,8 +98,10 @@ def run(pytester: pytest.Pytester, *args: str, **env: str) -> pytest.RunResult:
         pytester._monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         pytester._monkeypatch.setenv(name, value)
+    # The inner runs keep their order: pytest-randomly is installed next to the plugin (see
+    # tests/harness/test_neighbours.py), and these tests name which test meets a cause first.
     return pytester.runpytest_subprocess("-p", "scimcert.harness.plugin", "-p", "no:cacheprovider",
-                                         *args)
+                                         "-p", "no:randomly", *args)
 
 
 def write_suite(pytester: pytest.Pytester, source: str, name: str = "test_demo") -> None:

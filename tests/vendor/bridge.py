@@ -11,6 +11,7 @@ fails; they cover the rules only vendor attributes exercise.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from scimcert.bridge.pipeline import Pipeline
 from scimcert.bridge.settings import Settings
 from scimcert.bridge.store import Resource
 from scimcert.scim.schema import Registry, Schema
+from tests.broken.bridges.asgi import Exchange, Rewrite
 from tests.broken.bridges.registry import defect
 
 DEFINITIONS = Path(__file__).resolve().parent / "definitions"
@@ -126,3 +128,24 @@ def request_attribute_returned_by_default(**options: Any) -> Starlette:
     running = vendor_registry({"costCode": {"returned": "default"}})
     return create_app(account=Account(registry=running), parts=Parts(discovery=_Advertising),
                       **options)
+
+
+def _enrolled_as_string(exchange: Exchange) -> None:
+    body = exchange.json()
+    if "/Devices" not in exchange.path or not isinstance(body, dict):
+        return
+    for device in body.get("Resources", [body]):
+        if isinstance(device, dict) and "id" in device:
+            device["enrolled"] = str(device.get("enrolled", False)).lower()
+    exchange.set_body(json.dumps(body).encode())
+
+
+@defect(
+    "device-enrolled-as-string",
+    requirements=["rfc7643/3/resource-representation"],
+    summary="A Device's boolean enrolled is always answered, as a string (\"false\")",
+)
+def device_enrolled_as_string(*, tokens: Sequence[str] = (), **options: Any) -> Rewrite:
+    """Answers every Device with `enrolled` as a string ("false" when unset), against the
+    boolean its own schema declares."""
+    return Rewrite(vendor(tokens=tokens, **options), tokens, on_answer=_enrolled_as_string)

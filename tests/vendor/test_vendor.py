@@ -24,12 +24,13 @@ DEFECTS = [pytest.param(d.factory, d.requirements, id=d.id) for d in VENDOR]
 
 
 class Run:
-    """One strict run of a suite (the schema suite unless named) against a vendor bridge
+    """One strict run of suites (the schema suite unless named) against a vendor bridge
     factory, with its report."""
 
-    def __init__(self, factory: str, report: Path, suite: str = "schema") -> None:
+    def __init__(self, factory: str, report: Path, *suites: str) -> None:
+        folders = [str(paths.suites() / suite) for suite in suites or ("schema",)]
         self.done = subprocess.run(
-            [sys.executable, "-m", "pytest", str(paths.suites() / suite), "-p",
+            [sys.executable, "-m", "pytest", *folders, "-p",
              "no:cacheprovider", "-q", "-rA", "--scim-strict", "--scim-app",
              f"{BRIDGE}:{factory}", "--scim-report", str(report)],
             cwd=paths.root(), capture_output=True, text=True, timeout=120, check=False)
@@ -43,7 +44,7 @@ class Run:
 
 @pytest.fixture(scope="module")
 def correct(tmp_path_factory) -> Run:
-    return Run("vendor", tmp_path_factory.mktemp("vendor"))
+    return Run("vendor", tmp_path_factory.mktemp("vendor"), "schema", "representation")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def test_correct_vendor_bridge_meets_every_vendor_rule(correct):
 
 @pytest.mark.parametrize(("factory", "requirements"), DEFECTS)
 def test_vendor_defect_fails_its_requirements(factory, requirements, tmp_path):
-    run = Run(factory, tmp_path)
+    run = Run(factory, tmp_path, "schema", "representation")
     wrong = {req: run.outcomes.get(req) for req in requirements
              if run.outcomes.get(req) != "failed"}
     assert wrong == {}, run.output
@@ -83,6 +84,6 @@ def test_schema_suite_passes_the_vendor_attributes_a_bridge_keeps(forgetful):
 
 def test_representation_suite_judges_the_custom_resource_type(tmp_path):
     # /Devices is judged against a JSON Schema generated from the vendor's own definitions.
-    run = Run("vendor", tmp_path, suite="representation")
+    run = Run("vendor", tmp_path, "representation")
     assert run.done.returncode == 0, run.output
     assert run.outcomes.get("rfc7643/3/resource-representation") == "met", run.output

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.types import Scope
@@ -61,21 +60,3 @@ def unauthorized_without_challenge(exchange: Exchange) -> None:
     """Answers 401 without a WWW-Authenticate header."""
     if exchange.status == 401:
         exchange.set_header(b"www-authenticate", None)
-
-
-@defect(
-    "query-token-accepted",
-    requirements=["rfc7644/2/query-token-refused"],
-    summary="The bearer token is accepted from the access_token query parameter",
-    strict=True,
-    note=("query-token-refused is SHOULD in the catalogue (RFC 7644 §2, RFC 6750 §2.3); without "
-          "--scim-strict the accepted query token is a deviation"),
-)
-@requests
-def query_token_accepted(scope: Scope, tokens: Sequence[str]) -> Scope:
-    """Accepts the bearer token from the access_token query parameter."""
-    query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-    token = query.get("access_token")
-    if token in tokens:
-        return with_authorization(scope, b"Bearer " + token.encode())
-    return scope

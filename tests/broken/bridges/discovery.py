@@ -241,3 +241,38 @@ def discovery_filter_ignored(scope: Scope, tokens: Sequence[str]) -> Scope:
     query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
     kept = [(k, v) for k, v in query if k.lower() != "filter"]
     return {**scope, "query_string": urlencode(kept).encode()}
+
+
+@defect(
+    "resource-types-not-served",
+    requirements=["rfc7644/4/resource-types-served"],
+    summary="/ResourceTypes answers 404 while ServiceProviderConfig and /Schemas are served",
+    strict=True,
+    note="resource-types-served is SHOULD (RFC 7644 §4): only a failure under --scim-strict.",
+)
+@answers
+def resource_types_not_served(exchange: Exchange) -> None:
+    """Serves no /ResourceTypes (404 with a SCIM error), as bridges built for Entra do."""
+    if "/ResourceTypes" in exchange.path:
+        exchange.status = 404
+        exchange.set_body(json.dumps({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+                                      "status": "404", "detail": "not found"}).encode())
+
+
+@defect(
+    "endpoints-under-base-path",
+    requirements=["rfc7643/6/endpoint-relative"],
+    summary="ResourceType endpoints repeat the base path (/scim/v2/Users)",
+    strict=True,
+    note="endpoint-relative is SHOULD (RFC 7643 §6): only a failure under --scim-strict.",
+)
+@answers
+def endpoints_under_base_path(exchange: Exchange) -> None:
+    """Writes each ResourceType endpoint with the base path in front, as django-scim2 does."""
+    body = exchange.json()
+    if "/ResourceTypes" not in exchange.path or not isinstance(body, dict):
+        return
+    for item in body.get("Resources", [body]):
+        if isinstance(item, dict) and isinstance(item.get("endpoint"), str):
+            item["endpoint"] = "/scim/v2/" + item["endpoint"].lstrip("/")
+    exchange.set_body(json.dumps(body).encode())

@@ -244,3 +244,17 @@ def malformed_json_as_500(exchange: Exchange) -> None:
             body.get("scimType") == "invalidSyntax":
         exchange.status = 500
         exchange.set_body(json.dumps({**body, "status": "500"}).encode())
+
+
+@defect(
+    "error-answers-plain-json",
+    requirements=["rfc7644/3.12/error-media-type"],
+    summary="Error answers are labelled application/json, not application/scim+json",
+    strict=True,
+    note="error-media-type is SHOULD (RFC 7644 §3.1): only a failure under --scim-strict.",
+)
+@answers
+def error_answers_plain_json(exchange: Exchange) -> None:
+    """Labels every error answer application/json (a framework's error handler)."""
+    if exchange.status >= 400:
+        exchange.set_header(b"content-type", b"application/json")

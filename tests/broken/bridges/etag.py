@@ -6,15 +6,17 @@ names after the defect id; a function is the factory itself (tests/broken/bridge
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from starlette.types import Scope
 
+from scimcert.bridge.app import Parts, create_app
 from scimcert.bridge.pipeline import Pipeline
 from scimcert.bridge.store import Resource
 from scimcert.scim.errors import ScimError
-from tests.broken.bridges.asgi import Exchange, answers, requests
+from tests.broken.bridges.asgi import Exchange, Rewrite, answers, requests
 from tests.broken.bridges.registry import defect
 
 
@@ -70,20 +72,50 @@ class VersionNeverChanges(Pipeline):
         return kept
 
 
-@defect(
-    "if-match-against-last-modified",
-    requirements=["rfc7644/3.14/if-match-current"],
-    summary="If-Match is compared with lastModified, so a current ETag gets 412",
-    strict=True,
-    note=("Runs with --scim-strict: rfc7644/3.14/if-match-current is graded SHOULD after the "
-          "RFC-text audit, so its failure is a deviation unless strict."),
-)
-class IfMatchAgainstLastModified(Pipeline):
-    """Compares If-Match with meta.lastModified instead of the version: a current ETag gets 412."""
+class _AgainstLastModified(Pipeline):
+    """Compares If-Match with meta.lastModified instead of the version."""
 
     def check_version(self, resource: Resource, if_match: str | None) -> None:
         if if_match is not None and if_match.strip('W/"') != resource["meta"]["lastModified"]:
             raise ScimError(412, f"If-Match {if_match} does not match")
+
+
+def _strong(exchange: Exchange) -> None:
+    """Serves every version as a strong entity tag (`"5"`, not `W/"5"`)."""
+    etag = exchange.header(b"etag")
+    if etag is not None and etag.startswith(b"W/"):
+        exchange.set_header(b"etag", etag[2:])
+    body = exchange.json()
+    if isinstance(body, dict) and isinstance(body.get("meta"), dict) \
+            and str(body["meta"].get("version", "")).startswith("W/"):
+        body["meta"]["version"] = body["meta"]["version"][2:]
+        exchange.set_body(json.dumps(body).encode())
+
+
+def _weakened(scope: Scope, tokens: Sequence[str]) -> Scope:
+    """A strong tag in If-Match or If-None-Match read as the weak one the bridge stores."""
+    headers = [(k, b"W/" + v if k in (b"if-match", b"if-none-match") and v.startswith(b'"')
+                else v) for k, v in scope["headers"]]
+    return {**scope, "headers": headers}
+
+
+def _strong_etags(*, tokens: Sequence[str] = (), **options: Any) -> Rewrite:
+    """Not a defect: the reference bridge serving strong ETags, right in every way, where the
+    strong-ETag checks run (the reference bridge itself serves weak ones, RFC 7232 §2.1)."""
+    return Rewrite(create_app(tokens=tokens, **options), tokens, on_answer=_strong,
+                   on_request=_weakened)
+
+
+@defect(
+    "if-match-against-last-modified",
+    requirements=["rfc7644/3.14/if-match-current"],
+    summary="If-Match is compared with lastModified: a current strong ETag gets 412",
+)
+def if_match_against_last_modified(*, tokens: Sequence[str] = (), **options: Any) -> Rewrite:
+    """Serves strong ETags but compares If-Match with meta.lastModified, so the current tag of
+    a resource is refused with 412 (RFC 7232 §3.1 wants the strong comparison to succeed)."""
+    app = create_app(tokens=tokens, parts=Parts(pipeline=_AgainstLastModified), **options)
+    return Rewrite(app, tokens, on_answer=_strong)
 
 
 @defect(

@@ -90,3 +90,23 @@ class BulkResponseWithoutSchemas(Bulk):
     def run(self, request: Any, base: str) -> dict[str, Any]:
         answer = super().run(request, base)
         return {k: v for k, v in answer.items() if k != "schemas"}
+
+
+@defect(
+    "email-type-rewritten",
+    requirements=["rfc7643/2.3.1/canonical-values-answered"],
+    summary="Every email type is answered as \"internal\", outside the canonical values",
+    strict=True,
+    note="canonical-values-answered is MAY (RFC 7643 §2.3.1): only a failure under --scim-strict.",
+)
+@answers
+def email_type_rewritten(exchange: Exchange) -> None:
+    """Answers every email's type as "internal", a value the User schema does not list."""
+    body = exchange.json()
+    if not isinstance(body, dict):
+        return
+    for resource in body.get("Resources", [body]):
+        for email in resource.get("emails", []) if isinstance(resource, dict) else []:
+            if isinstance(email, dict) and "type" in email:
+                email["type"] = "internal"
+    exchange.set_body(json.dumps(body).encode())
