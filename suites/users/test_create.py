@@ -16,6 +16,7 @@ from scimcert.harness.messages import ENTERPRISE_URN, USER_URN
 
 DATA = json.loads((paths.fixtures() / "suites" / "users.json").read_text(encoding="utf-8"))
 FULL_USER = DATA["full_user"]
+UNKNOWN_URN = DATA["unknown_schema_urn"]
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,24 @@ def test_schemas_lists_core_and_extension(created, read, created_id):
     wanted = [urn for urn in (USER_URN, ENTERPRISE_URN) if urn in sent]
     expect(set(wanted) <= set(schemas), "schemas names the core and every extension URN sent",
            expected=wanted, actual=schemas)
+
+
+@pytest.mark.writes
+@pytest.mark.requirement("rfc7643/3/schemas-declared-only")
+def test_unknown_schema_urn_is_not_kept(make, read, created_id, user_type):
+    # RFC 7644 §3.3 lets the server ignore the URN ("free to alter and/or ignore POSTed
+    # content") or refuse the request (§3.12 invalidSyntax / invalidValue; a 5xx is graded by
+    # rfc7644/3.12/no-server-error); only listing it in the created user breaks RFC 7643 §3.
+    resp = make.attempt("User", make.user_body(schemas=[USER_URN, UNKNOWN_URN]))
+    if not resp.is_success:
+        return
+    user_id = created_id(resp)
+    declared = {urn.lower() for urn in user_type.schema_urns} if user_type else {USER_URN.lower()}
+    for where, schemas in (("the create answer", body_of(resp).get("schemas")),
+                           ("a read", read(f"/Users/{user_id}").get("schemas"))):
+        foreign = [urn for urn in schemas or [] if str(urn).lower() not in declared]
+        expect(not foreign, f"schemas in {where} lists only URNs the User type declares",
+               expected=f"a subset of {sorted(declared)}", actual=schemas)
 
 
 @pytest.mark.writes
