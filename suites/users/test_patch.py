@@ -8,13 +8,21 @@ from typing import Any
 import pytest
 
 from scimcert import paths
-from scimcert.harness.checks import body_of, expect, expect_equal, expect_status
+from scimcert.harness.checks import (
+    body_of,
+    expect,
+    expect_equal,
+    expect_error,
+    expect_status,
+    precondition,
+)
 from scimcert.harness.messages import patch_op
 from scimcert.harness.outcome import not_applicable
 
 DATA = json.loads((paths.fixtures() / "suites" / "users.json").read_text(encoding="utf-8"))
 ABSENT = object()
 BOOLEAN = "rfc7643/2.3.2/boolean-literal"
+ROUND_TRIP = "rfc7643/7/read-write-round-trip"
 
 
 def params() -> list[Any]:
@@ -116,3 +124,41 @@ def test_patch_asking_for_attributes_answers_200(scim, make):
            expected="Asked For", actual=body.get("displayName"))
     expect_equal(body.get("id"), user["id"], "id in the PATCH answer")
 
+
+@pytest.mark.writes
+@pytest.mark.feature("patch")
+@pytest.mark.requirement("rfc7644/3.5.2.3/replace-filter-no-match")
+@pytest.mark.parametrize("held", [pytest.param(True, id="other-values-held"),
+                                  pytest.param(False, id="no-value-held")])
+def test_replace_through_a_filter_matching_nothing(scim, make, named, read, registry,
+                                                   user_type, held):
+    for path in ("emails.type", "emails.value"):
+        if user_type is None or registry.attribute(user_type, path) is None:
+            not_applicable(f"the target's User schema does not declare {path}")
+    home, new = named("{run}home@{domain}"), named("{run}new@{domain}")
+    user = make.user(emails=[{"value": home, "type": "home"}] if held else [])
+    before = read(f"/Users/{user['id']}").get("emails") or []
+    with precondition(ROUND_TRIP):
+        kept = same_text(pick(before, [{"type": "home"}, "value"]), home) if held else True
+        expect(kept and len(before) == (1 if held else 0), "the emails set on create read back",
+               expected=user.get("emails"), actual=before)
+    resp = scim.patch(f"/Users/{user['id']}", json=patch_op(
+        {"op": "replace", "path": 'emails[type eq "work"].value', "value": new}))
+    after = read(f"/Users/{user['id']}").get("emails") or []
+    if not held and resp.is_success:
+        # With no emails at all the attribute "does not exist", and RFC 7644 §3.5.2.3 also says
+        # such a replace "SHALL treat the operation as an add": the value must then be there.
+        added = pick(after, [{"type": "work"}, "value"])
+        expect(same_text(added, new), "the replace added the work e-mail", expected=new,
+               actual=after)
+        return
+    expect_error(resp, 400, "noTarget")
+    expect(canonical(after) == canonical(before),
+           "the user's emails are unchanged after the refused replace", expected=before,
+           actual=after)
+
+
+def canonical(values: list[Any]) -> list[str]:
+    """A multi-valued attribute's values in a comparable form: their order carries no meaning
+    (RFC 7643 §2.4)."""
+    return sorted(json.dumps(value, sort_keys=True) for value in values)
