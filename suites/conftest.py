@@ -1,5 +1,6 @@
-"""Fixtures several suites share: reading a resource that exists, sending a PATCH, and
-whether the target declares the enterprise extension."""
+"""Fixtures several suites share: reading a resource that exists, sending a PATCH, and what the
+target declares for its users (the User resource type, the enterprise extension, and the
+attributes a user body may carry)."""
 
 from __future__ import annotations
 
@@ -10,23 +11,32 @@ from typing import Any
 import httpx
 import pytest
 
-from scimcert.harness.checks import body_of, expect_status
+from scimcert.harness.checks import body_of, expect, expect_status, precondition
+from scimcert.harness.factory import CREATED
 from scimcert.harness.messages import patch_op
 from scimcert.harness.outcome import not_applicable
+from scimcert.scim.schema import Attribute, Registry, ResourceType
 from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
 
 NO_ENTERPRISE = ("the target's User resource type does not declare the "
                  "enterprise extension")
+READ = "rfc7644/3.4.1/read-by-id"
+ROUND_TRIP = "rfc7643/7/read-write-round-trip"
 
 
 @pytest.fixture
 def read(scim) -> Callable[[str], dict[str, Any]]:
-    """GETs a resource that exists and returns its body."""
+    """GETs a resource that exists and returns its body. The read is a precondition of the
+    test: a failing one is reported once, under read-by-id, not as the test's own finding."""
 
     def get(path: str) -> dict[str, Any]:
-        resp = scim.get(path)
-        expect_status(resp, 200)
-        return body_of(resp)
+        with precondition(READ):
+            resp = scim.get(path)
+            expect_status(resp, 200)
+            body = body_of(resp)
+            expect(isinstance(body, dict), f"GET {path} answers the resource",
+                   expected="a JSON object", actual=body, resp=resp)
+        return body
 
     return get
 
@@ -43,13 +53,54 @@ def send_patch(scim) -> Callable[[str, list[dict[str, Any]]], httpx.Response]:
     return send
 
 
+@pytest.fixture
+def created_id() -> Callable[[httpx.Response], str]:
+    """The id of the resource a create answered 201 with: a precondition of the test, filed
+    under created-201."""
+
+    def of(resp: httpx.Response) -> str:
+        with precondition(CREATED):
+            expect_status(resp, 201)
+            body = body_of(resp)
+            expect(isinstance(body, dict) and isinstance(body.get("id"), str),
+                   "the create answer carries the new resource's id", expected="an id",
+                   actual=body, resp=resp)
+        return body["id"]
+
+    return of
+
+
+@pytest.fixture
+def group_of(make, read) -> Callable[[list[str]], dict[str, Any]]:
+    """Creates a group with the users `ids` as members and checks a read lists exactly them:
+    both a precondition of the test. members is readWrite (RFC 7643 §4.2, §8.7.1), so a group
+    that forgets them is the round trip's finding, not the test's."""
+
+    def create(ids: list[str]) -> dict[str, Any]:
+        group = make.group(members=ids)
+        listed = {m.get("value") for m in read(f"/Groups/{group['id']}").get("members") or []
+                  if isinstance(m, dict)}
+        with precondition(ROUND_TRIP):
+            expect(listed == set(ids), "a group created with members lists them",
+                   expected=sorted(ids), actual=sorted(listed, key=str))
+        return group
+
+    return create
+
+
 @pytest.fixture(scope="session")
-def enterprise(registry) -> bool:
+def user_type(registry) -> ResourceType | None:
+    """The target's User resource type, found by its core schema URN (RFC 7643 §6) however
+    its endpoint is spelled."""
+    return next((r for r in registry.resource_types.values()
+                 if r.schema.lower() == USER_URN.lower()), None)
+
+
+@pytest.fixture(scope="session")
+def enterprise(user_type) -> bool:
     """Whether the target's User resource type lists the enterprise extension in its
     schemaExtensions; the extension is optional (RFC 7643 §4.3, §6)."""
-    # Found by its core schema, not by how its endpoint is written (H6: "/scim/v2/Users").
-    users = next((r for r in registry.resource_types.values() if r.schema == USER_URN), None)
-    return users is not None and users.extension_urn(ENTERPRISE_URN) is not None
+    return user_type is not None and user_type.extension_urn(ENTERPRISE_URN) is not None
 
 
 @pytest.fixture
@@ -65,18 +116,54 @@ def needs_enterprise(enterprise) -> Callable[[Any], None]:
 
 
 @pytest.fixture(scope="session")
-def fit_user(enterprise) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """A user body as the target can take it: without the enterprise extension (its attributes
-    and its URN in schemas) when the target does not declare it."""
-    urn = ENTERPRISE_URN.lower()
+def fit_user(registry, user_type) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A user body as the target can take it: only the attributes, sub-attributes and
+    extensions its /Schemas and /ResourceTypes declare for User, with `schemas` naming only the
+    URNs left. A provider publishes the subset it supports (RFC 7643 §7) and may refuse the rest
+    (RFC 7644 §3.3, §3.12 invalidValue)."""
 
     def fit(body: dict[str, Any]) -> dict[str, Any]:
-        if enterprise:
-            return body
-        out = {key: value for key, value in body.items()
-               if key.lower() != urn and not key.lower().startswith(urn + ":")}
-        if isinstance(out.get("schemas"), list):
-            out["schemas"] = [s for s in out["schemas"] if str(s).lower() != urn]
-        return out
+        return body if user_type is None else declared_only(registry, user_type, body)
 
     return fit
+
+
+def declared_only(registry: Registry, rtype: ResourceType, body: dict[str, Any]
+                  ) -> dict[str, Any]:
+    """`body` without what `rtype` does not declare, at every depth."""
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        if key.lower() == "schemas":
+            out[key] = value
+            continue
+        urn = rtype.extension_urn(key)
+        if urn is not None:
+            schema = registry.schema(urn)
+            if schema is not None and isinstance(value, dict):
+                out[key] = _declared_members(schema.attribute, value)
+            continue
+        attr = registry.top_attribute(rtype, key)
+        if attr is not None:
+            out[key] = _declared_value(attr, value)
+    if isinstance(out.get("schemas"), list):
+        kept = {key.lower() for key in out}
+        out["schemas"] = [urn for urn in out["schemas"]
+                          if str(urn).lower() == rtype.schema.lower()
+                          or (rtype.extension_urn(str(urn)) and str(urn).lower() in kept)]
+    return out
+
+
+def _declared_members(lookup: Callable[[str], Attribute | None], value: dict[str, Any]
+                      ) -> dict[str, Any]:
+    return {key: _declared_value(attr, item) for key, item in value.items()
+            if (attr := lookup(key)) is not None}
+
+
+def _declared_value(attr: Attribute, value: Any) -> Any:
+    if not attr.is_complex:
+        return value
+    if isinstance(value, list):
+        return [kept for kept in (_declared_value(attr, item) for item in value) if kept != {}]
+    if isinstance(value, dict):
+        return _declared_members(attr.sub, value)
+    return value

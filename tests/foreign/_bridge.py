@@ -345,6 +345,11 @@ class Bridge:
                 op["value"] = str(op["value"]).lower() == "true"
         current = {k: v for k, v in old.items() if not k.startswith("_")}
         changed = patcher.apply(current, body.get("Operations"))
+        # RFC 7644 §3.5.2.2: unassigning a required attribute answers scimType mutability.
+        for d in self.attrs_of(kind):
+            if d["required"] and changed.get(d["name"]) in (None, "", []):
+                raise ScimError(400, f"{d['name']} is required and cannot be removed",
+                                "mutability")
         stored = self.save(kind, rid, self.clean(kind, changed), old["_created"])
         return ScimResponse(self.render(request, kind, stored))
 
