@@ -51,10 +51,13 @@ class Verdict:
     cause: str | None = None
     finding: Mapping[str, Any] | None = None
     server_errors: tuple[str, ...] = field(default=())
+    # For a test graded by the server errors it met: the grade its own checks earned.
+    own: Grade | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["grade"] = self.grade.value
+        data["own"] = self.own.value if self.own else None
         data["server_errors"] = list(self.server_errors)
         return {k: v for k, v in data.items() if v not in (None, "", [])}
 
@@ -64,7 +67,8 @@ class Verdict:
                    requirement=data.get("requirement"), at=data.get("at"),
                    blocked_by=data.get("blocked_by"), cause=data.get("cause"),
                    finding=data.get("finding"),
-                   server_errors=tuple(data.get("server_errors", ())))
+                   server_errors=tuple(data.get("server_errors", ())),
+                   own=Grade(data["own"]) if data.get("own") else None)
 
 
 def combine(grades: Iterable[Grade]) -> Grade:

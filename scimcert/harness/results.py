@@ -34,7 +34,11 @@ class TestOutcome:
             return {}
         filed = verdict.requirement
         out: dict[str, Grade] = {}
-        if verdict.grade in (Grade.FAILED, Grade.DEVIATION) and filed is not None:
+        if verdict.own is not None:
+            # The test's own checks held (or did not apply); only the server error counts.
+            out = dict.fromkeys(self.requirements, verdict.own)
+            out[SERVER_ERROR] = verdict.grade
+        elif verdict.grade in (Grade.FAILED, Grade.DEVIATION) and filed is not None:
             out = dict.fromkeys((r for r in self.requirements if r != filed), Grade.BLOCKED)
             out[filed] = verdict.grade
         else:

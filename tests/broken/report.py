@@ -22,3 +22,21 @@ def read_report(folder: Path) -> Outcomes | None:
             files = {t["nodeid"].split("::", 1)[0] for t in req.get("tests", ())}
             found[req["id"]] = (req["outcome"], tuple(sorted(files)))
     return found
+
+
+def checks_failed(folder: Path) -> set[str]:
+    """The suite test functions (file::name, relative to suites/) that failed at a check of
+    their own in the run that wrote the report in `folder`: a failure or a deviation raised by a
+    check of the test itself, not by a precondition it needed."""
+    document = folder / "conformance.json"
+    if not document.is_file():
+        return set()
+    data = json.loads(document.read_text(encoding="utf-8"))
+    return {function(v["nodeid"]) for v in data.get("verdicts", ())
+            if v.get("at") == "check" and v["outcome"] in ("failed", "deviation")}
+
+
+def function(nodeid: str) -> str:
+    """`users/test_create.py::test_x` from `suites/users/test_create.py::test_x[param]`."""
+    path, _, name = nodeid.partition("::")
+    return f"{path.split('suites/', 1)[-1]}::{name.split('[', 1)[0]}"

@@ -25,7 +25,7 @@ import pytest
 from scimcert import paths
 from scimcert.harness import catalogue
 from tests.broken.bridges.registry import MARK, Defect, area_modules, declared, defects
-from tests.broken.report import read_report
+from tests.broken.report import checks_failed, read_report
 
 BRIDGES = Path(__file__).resolve().parent / "bridges"
 DEFECTS = defects()
@@ -65,6 +65,8 @@ class Run:
     returncode: int
     tail: str
     files: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The suite test functions that failed at a check of their own.
+    own_checks: frozenset[str] = frozenset()
 
     def outcome(self, requirement: str) -> str:
         return self.outcomes.get(requirement, "absent from the report")
@@ -108,10 +110,11 @@ def run_suites(plan: Plan, pycache: Path, targets: tuple[str, ...] | None = None
         done = subprocess.run(plan.command(report, targets), cwd=paths.root(), env=env,
                               capture_output=True, text=True, timeout=TIMEOUT, check=False)
         found = read_report(report) or {}
+        own_checks = frozenset(checks_failed(report))
     output = (done.stdout + done.stderr).splitlines()
     tail = "\n".join(output[-TAIL:])
     return Run({r: outcome for r, (outcome, _) in found.items()}, done.returncode, tail,
-               {r: files for r, (_, files) in found.items() if files})
+               {r: files for r, (_, files) in found.items() if files}, own_checks)
 
 
 class Runs:
@@ -198,6 +201,9 @@ def test_broken_bridge_fails_its_requirements(defect, runs):
     run = runs.result(plan)
     wrong = run.differences(plan.requirements, FAILED)
     assert not wrong, f"{defect.app}: {defect.summary}\n" + run.explain(FAILED, wrong)
+    unproven = sorted(set(defect.proves) - run.own_checks)
+    assert not unproven, (f"{defect.app}: {defect.summary}\nthese tests did not fail at a check "
+                          f"of their own: {unproven}\n{run.tail}")
 
 
 # What the reference bridge cannot show, and the correct variant that shows it instead.

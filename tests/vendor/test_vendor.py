@@ -12,7 +12,7 @@ import pytest
 
 from scimcert import paths
 from tests.broken.bridges.registry import declared
-from tests.broken.report import read_report
+from tests.broken.report import checks_failed, read_report
 from tests.vendor import bridge
 
 BRIDGE = Path(bridge.__file__).resolve()
@@ -20,7 +20,7 @@ BRIDGE = Path(bridge.__file__).resolve()
 # Rules only vendor attributes exercise (the RFC core schemas declare no immutable top-level or
 # returned=request attribute), each with a bridge that breaks it on one vendor attribute.
 VENDOR = declared(bridge)
-DEFECTS = [pytest.param(d.factory, d.requirements, id=d.id) for d in VENDOR]
+DEFECTS = [pytest.param(d.factory, d.requirements, d.proves, id=d.id) for d in VENDOR]
 
 
 class Run:
@@ -36,6 +36,7 @@ class Run:
             cwd=paths.root(), capture_output=True, text=True, timeout=120, check=False)
         found = read_report(report) or {}
         self.outcomes = {r: outcome for r, (outcome, _) in found.items()}
+        self.own_checks = checks_failed(report)
 
     @property
     def output(self) -> str:
@@ -63,12 +64,13 @@ def test_correct_vendor_bridge_meets_every_vendor_rule(correct):
     assert missed == {}, correct.output
 
 
-@pytest.mark.parametrize(("factory", "requirements"), DEFECTS)
-def test_vendor_defect_fails_its_requirements(factory, requirements, tmp_path):
+@pytest.mark.parametrize(("factory", "requirements", "proves"), DEFECTS)
+def test_vendor_defect_fails_its_requirements(factory, requirements, proves, tmp_path):
     run = Run(factory, tmp_path, "schema", "representation")
     wrong = {req: run.outcomes.get(req) for req in requirements
              if run.outcomes.get(req) != "failed"}
     assert wrong == {}, run.output
+    assert sorted(set(proves) - run.own_checks) == [], run.output
 
 
 @pytest.mark.parametrize("slot", ["User:AcmeUser:badge", "Device:Device:model"])

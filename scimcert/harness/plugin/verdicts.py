@@ -120,7 +120,8 @@ def _with_server_errors(item: pytest.Item, verdict: Verdict) -> Verdict:
     if verdict.grade in (Grade.MET, Grade.NOT_APPLICABLE, Grade.SKIPPED):
         return replace(verdict, grade=_failure_grade(item, SERVER_ERROR),
                        requirement=SERVER_ERROR, at=AT_CHECK,
-                       reason=f"the target answered {errors[0]}", server_errors=errors)
+                       reason=f"the target answered {errors[0]}", server_errors=errors,
+                       own=verdict.grade)
     return replace(verdict, server_errors=errors)
 
 

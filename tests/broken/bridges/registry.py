@@ -41,6 +41,7 @@ MARK = "_defect"
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 REQUIREMENT = re.compile(r"[a-z0-9]+/[A-Za-z0-9][A-Za-z0-9._-]*/[a-z0-9]+(-[a-z0-9]+)*")
 SUMMARY_LENGTH = 79
+TEST_FUNCTION = re.compile(r"[a-z_]+(/[a-z_]+)*/test_[a-z0-9_]+\.py::test_[a-z0-9_]+")
 
 T = TypeVar("T")
 
@@ -49,9 +50,11 @@ T = TypeVar("T")
 class Defect:
     """One defective bridge and the requirements whose tests must fail on it.
 
-    strict: run with --scim-strict, because a listed requirement is a SHOULD or MAY (a failure is
-    otherwise only a deviation). caught false: a known gap of the suites, expected to fail
-    (a strict xfail) until a suite is fixed. Either needs a note saying why.
+    proves: the suite test functions (`users/test_create.py::test_create_answers_201`, relative
+    to suites/) this bridge fails at a check of their own, not at a step they needed: the proof
+    that each of them can fail. strict: run with --scim-strict, because a listed requirement is a
+    SHOULD or MAY (a failure is otherwise only a deviation). caught false: a known gap of the
+    suites, expected to fail (a strict xfail) until a suite is fixed. Either needs a note.
     """
 
     id: str
@@ -60,6 +63,7 @@ class Defect:
     strict: bool = False
     caught: bool = True
     note: str | None = None
+    proves: tuple[str, ...] = ()
     module: str | None = None
     app: str | None = None
 
@@ -81,6 +85,8 @@ class Defect:
                          "present tense, without 'should'")
         if (self.strict or not self.caught) and not self.note:
             found.append("a strict or uncaught defect needs a note saying why")
+        found += [f"{t!r} is not a suite test function (file.py::test_name)" for t in self.proves
+                  if not TEST_FUNCTION.fullmatch(t)]
         return found
 
     @property
@@ -96,9 +102,10 @@ class Defect:
 
 
 def defect(id: str, *, requirements: Sequence[str], summary: str, strict: bool = False,
-           caught: bool = True, note: str | None = None) -> Callable[[T], T]:
+           caught: bool = True, note: str | None = None,
+           proves: Sequence[str] = ()) -> Callable[[T], T]:
     """Declare the decorated part subclass or factory a defective bridge (see the module doc)."""
-    entry = Defect(id, tuple(requirements), summary, strict, caught, note)
+    entry = Defect(id, tuple(requirements), summary, strict, caught, note, tuple(proves))
 
     def declare(bridge: T) -> T:
         setattr(bridge, MARK, entry)
