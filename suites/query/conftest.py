@@ -564,6 +564,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         "error_filter": lambda: _required_params(data["error_filters"]),
         "search_case": lambda: _params(_live(listed(load_filters("cases.json"), "cases"))),
         "operator": lambda: _params(data["operators"]),
+        "idp_lookup": lambda: _required_params(data["idp_lookups"]),
         "page_size": lambda: _params(data["page_sizes"], lambda n: f"count-{n}"),
         "low_start_index": lambda: _params(data["start_indexes_below_one"],
                                            lambda n: f"startIndex-{n}"),

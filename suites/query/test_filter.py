@@ -16,31 +16,6 @@ def test_filter_returns_exactly_the_matching_users(filter_case, select, populati
                  f"users matching {text!r}")
 
 
-@pytest.mark.writes
-@pytest.mark.requirement("rfc7643/4.1.1/username-eq-any-case", "rfc7644/3.4.2.2/case-exact")
-def test_username_eq_is_case_insensitive(population, scim):
-    key = population.dataset.key_with("userName")
-    shouted = population.dataset.users[key]["userName"].upper()
-    body = expect_list(scim.get("/Users", params={"filter": f'userName eq "{shouted}"'}))
-    expect_equal(population.dataset.keys_of(body.get("Resources") or []), [key],
-                 f"users matching userName eq {shouted!r}")
-
-
-@pytest.mark.writes
-@pytest.mark.requirement("rfc7643/3.1/external-id-case-exact", "rfc7644/3.4.2.2/case-exact")
-def test_external_id_eq_is_case_exact(make, scim):
-    user = make.user(externalId=f"{make.tag()}-MiXeD")
-
-    def ids(value):
-        body = expect_list(scim.get("/Users", params={"filter": f'externalId eq "{value}"'}))
-        return [r.get("id") for r in body.get("Resources") or []]
-
-    expect_equal(ids(user["externalId"]), [user["id"]],
-                 "ids matching externalId eq in the stored case (precondition)")
-    expect_equal(ids(user["externalId"].swapcase()), [],
-                 "resources matching externalId eq in the other case")
-
-
 @pytest.mark.requirement("rfc7644/3.4.2/no-match-200")
 def test_filter_without_match_answers_empty_list(scim, target):
     body = expect_list(scim.get("/Users", params={"filter": f'userName eq "{target.run_id}none"'}))
