@@ -283,12 +283,17 @@ class Population:
                            "(fixtures/suites/query.json scopes)")
         return self.scope
 
-    def selection(self) -> tuple[str, list[str]]:
-        """A filter and the data-set keys it selects: the scope, else one user by userName."""
+    def selection(self, scim) -> tuple[str, list[str]]:
+        """A filter the target answers by GET and the data-set keys it selects: the scope, else
+        one user by userName; not applicable when it refuses that too."""
         if self.scope is not None:
             return self.scope, self.dataset.keys
         key = self.dataset.key_with("userName")
-        return f'userName eq "{self.dataset.users[key]["userName"]}"', [key]
+        text = f'userName eq "{self.dataset.users[key]["userName"]}"'
+        if not self.answers(scim, text):
+            not_applicable(f"the target refuses {text!r} by GET as well; POST /.search is held "
+                           "to the answers GET gives (RFC 7644 §3.4.3)")
+        return text, [key]
 
     def applicable(self, case: dict[str, Any], assumptions: Callable[[str], None]) -> str:
         """A truth-table case's filter, filled in; not applicable when the target declares

@@ -15,7 +15,7 @@ def search(scim, population, **params):
 
 @pytest.mark.requirement("rfc7644/3.4.3/search-post")
 def test_search_post_answers_a_list_response(scim, population):
-    text, keys = population.selection()
+    text, keys = population.selection(scim)
     body = search(scim, population, filter=text)
     expect_equal(sorted(population.dataset.keys_of(body.get("Resources") or [])), keys,
                  f"users found by POST /Users/.search for {text!r}")
@@ -30,7 +30,7 @@ def test_search_post_matches_the_get_query(search_case, select):
 
 @pytest.mark.requirement("rfc7644/3.4.3/search-same-as-get")
 def test_search_post_honours_attributes(scim, population):
-    text, _ = population.selection()
+    text, _ = population.selection(scim)
     body = search(scim, population, filter=text, attributes=["userName"])
     shapes = {tuple(sorted(set(r) - {"id", "schemas"})) for r in body.get("Resources") or []}
     expect_equal(shapes, {("userName",)}, "attribute sets of the resources found")
