@@ -137,3 +137,13 @@ def _operators(node) -> set[str]:
         return {"pr"}
     assert isinstance(node, Compare)
     return {node.op}
+
+
+def test_filters_a_provider_may_evaluate_are_grammatical():
+    # `evaluable` says Figure 1 allows the filter; only the empty parameter is no filter at all.
+    evaluable = [c for c in _load("invalid.json")["filters"] if "evaluable" in c]
+    assert evaluable
+    assert [c["id"] for c in evaluable if c["stage"] != "validate" and c["filter"]] == []
+    for case in evaluable:
+        if case["filter"]:
+            parse(case["filter"])
