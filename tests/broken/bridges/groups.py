@@ -138,3 +138,23 @@ def remove_value_list_refused(**options: Any) -> Starlette:
     """Refuses Entra's member removal, remove on members with a value list, as RFC 7644
     §3.5.2.2 gives remove no value."""
     return without_tolerance("remove_value_list", **options)
+
+
+@defect(
+    "excluded-members-as-empty-list",
+    requirements=["entra/groups/excluded-members"],
+    summary="excludedAttributes=members answers \"members\": [] instead of no key",
+    proves=["groups/test_exclude.py::test_get_group_excluding_members_omits_members",
+            "groups/test_exclude.py::test_filter_groups_excluding_members_omits_members"],
+)
+class ExcludedMembersAsEmptyList(Pipeline):
+    """Serialises a group with a fixed set of keys: excluded members are written as an empty
+    list. RFC 7643 §2.5 reads [] as unassigned, but Entra's documented answer has no key."""
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        if rtype in self.relations.group_types and "members" not in out \
+                and any(name.strip().lower() == "members" for name in excluded or ()):
+            out["members"] = []
+        return out

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 
 from scimcert.bridge.pipeline import Pipeline
 from scimcert.bridge.store import Resource
-from scimcert.scim.errors import INVALID_PATH, bad_request
+from scimcert.scim.errors import INVALID_PATH, INVALID_VALUE, MUTABILITY, ScimError, bad_request
 from tests.broken.bridges import edits
 from tests.broken.bridges.asgi import Exchange, answers
 from tests.broken.bridges.registry import defect, without_tolerance
@@ -297,3 +297,52 @@ def patch_always_204(exchange: Exchange) -> None:
         exchange.status = 204
         exchange.set_body(b"")
         exchange.set_header(b"content-type", None)
+
+
+@defect(
+    "filtered-replace-upserts",
+    requirements=["rfc7644/3.5.2.3/replace-filter-no-match"],
+    summary="replace through a filter that matches nothing appends a new value",
+    proves=["users/test_patch.py::test_replace_through_a_filter_matching_nothing"],
+)
+class FilteredReplaceUpserts(edits.EditedPatch):
+    """Runs a `replace` whose path has a value filter as an `add` (an upsert): where the filter
+    matches no value, one built from its `eq` terms is appended instead of a 400 noTarget."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        if edits.op_name(op) == "replace" and "[" in edits.path(op):
+            return {**op, "op": "add"}
+        return op
+
+
+@defect(
+    "required-remove-invalid-value",
+    requirements=["rfc7644/3.5.2.2/remove-required-mutability"],
+    summary="Removing a required attribute answers 400 invalidValue, not mutability",
+    proves=["users/test_required.py::"
+            "test_removing_a_required_or_read_only_attribute_answers_mutability"],
+)
+class RequiredRemoveInvalidValue(Pipeline):
+    """Validates a patched resource as it validates a PUT body: a PATCH removing a required
+    attribute (userName) is refused, but as a missing value, with scimType invalidValue."""
+
+    def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
+        try:
+            return super().patch(rtype, rid, message, if_match)
+        except ScimError as exc:
+            removed = self.required_removed(rtype, message)
+            if exc.scim_type != MUTABILITY or removed is None:
+                raise
+            raise bad_request(INVALID_VALUE, f"{removed} is required") from exc
+
+    def required_removed(self, rtype: str, message: Any) -> str | None:
+        """The required attribute a `remove` of `message` names, if any."""
+        rt = self.resource_type(rtype)
+        for op in edits.operations(message):
+            path = edits.path(op)
+            if edits.op_name(op) != "remove" or not path or "[" in path:
+                continue
+            attr = self.registry.attribute(rt, path)
+            if attr is not None and attr.required:
+                return attr.name
+        return None

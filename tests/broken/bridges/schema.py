@@ -36,6 +36,25 @@ class NickNameDropped(Pipeline):
 
 
 @defect(
+    "group-create-drops-members",
+    requirements=["rfc7643/7/read-write-round-trip"],
+    summary="A group create ignores members: the group starts empty",
+    strict=True,
+    note="read-write-round-trip is MAY in the catalogue: only a failure under --scim-strict.",
+    proves=["groups/test_create.py::test_group_created_with_members_lists_them",
+            "schema/test_attributes.py::test_read_write_attribute_round_trips_on_create"],
+)
+class GroupCreateDropsMembers(Pipeline):
+    """Creates every group empty, as Entra and Okta create theirs, and answers 201: members a
+    POST lists are dropped, and only a later PATCH or PUT adds members."""
+
+    def create(self, rtype: str, body: Any) -> Resource:
+        if rtype == "Group" and isinstance(body, dict):
+            body = {k: v for k, v in body.items() if k.lower() != "members"}
+        return super().create(rtype, body)
+
+
+@defect(
     "password-on-request",
     requirements=["rfc7643/7/returned-never"],
     summary="The password is kept and returned when attributes asks for it",

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from scimcert.bridge.pipeline import Pipeline
 from scimcert.bridge.store import Resource
-from scimcert.scim.errors import not_found
+from scimcert.scim.errors import INVALID_VALUE, bad_request, not_found
 from scimcert.scim.filter.ast import Node
 from tests.broken.bridges.asgi import Exchange, answers
 from tests.broken.bridges.registry import defect
@@ -418,3 +418,98 @@ def created_minimal(exchange: Exchange) -> None:
     if exchange.status == 201 and isinstance(body, dict):
         kept = ("schemas", "id", "userName", "displayName", "meta")
         exchange.set_body(json.dumps({k: v for k, v in body.items() if k in kept}).encode())
+
+
+@defect(
+    "ids-from-max-plus-one",
+    requirements=["rfc7643/3.1/id-never-reassigned"],
+    summary="A new id is the highest id in use plus one, so a deleted id comes back",
+    proves=["users/test_meta.py::test_ids_of_deleted_resources_are_never_given_again"],
+)
+class IdsFromMaxPlusOne(Pipeline):
+    """Numbers resources as `SELECT MAX(id) + 1` over every table does: after the newest
+    resource is deleted, the next create is given its id again."""
+
+    def create(self, rtype: str, body: Any) -> Resource:
+        with self.store.lock:
+            resource = self.prepare(rtype, body, None)
+            self.check_unique(rtype, resource, None)
+            used = [int(r["id"]) for table in self.store.tables.values() for r in table
+                    if str(r["id"]).isdigit()]
+            stored = self.account.stamp(rtype, resource, rid=str(max(used, default=0) + 1))
+            self.commit(rtype, None, stored)
+        return stored
+
+
+@defect(
+    "schemas-stored-as-sent",
+    requirements=["rfc7643/3/schemas-declared-only"],
+    summary="The schemas array of a request is stored and returned as sent",
+    proves=["users/test_create.py::test_unknown_schema_urn_is_not_kept"],
+)
+class SchemasStoredAsSent(Pipeline):
+    """Keeps the `schemas` array of a POST or PUT as the client sent it and returns it, so a
+    URN the resource type does not have is listed in the user."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        resource = super().prepare(rtype, body, old)
+        sent = body.get("schemas") if isinstance(body, dict) else None
+        if isinstance(sent, list) and sent:
+            resource["schemas"] = list(sent)
+        return resource
+
+    def project(self, rtype: str, view: Resource, attributes: Sequence[str] | None,
+                excluded: Sequence[str] | None) -> dict[str, Any]:
+        out = super().project(rtype, view, attributes, excluded)
+        return {**out, "schemas": view["schemas"]} if view.get("schemas") else out
+
+
+@defect(
+    "last-modified-frozen",
+    requirements=["rfc7643/3.1/last-modified-advances"],
+    summary="meta.lastModified stays at the create time after every change",
+    strict=True,
+    note="last-modified-advances is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=["users/test_meta.py::test_last_modified_moves_forward_after_a_change"],
+)
+class LastModifiedFrozen(Pipeline):
+    """Sets meta.lastModified when a resource is inserted and never again: an update keeps the
+    create time."""
+
+    def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
+        stored = super().update(rtype, old, resource)
+        frozen = {**stored, "meta": {**stored["meta"], "lastModified": old["meta"]["created"]}}
+        self.store.table(rtype).put(frozen)
+        return frozen
+
+
+@defect(
+    "blank-user-name-accepted",
+    requirements=["rfc7643/4.1.1/username-required"],
+    summary="userName must be present, but \"\" is accepted and stored",
+    proves=["users/test_required.py::test_no_user_is_created_without_a_user_name"],
+)
+class BlankUserNameAccepted(Pipeline):
+    """Checks that a resource's key (userName) is present, not that it holds a value: a user
+    whose userName is "" is created and keeps it."""
+
+    def check_required(self, rtype: str, resource: Resource) -> None:
+        for name in self.keys[rtype]:
+            if not isinstance(resource.get(name), str):
+                raise bad_request(INVALID_VALUE, f"{name} is required")
+
+
+@defect(
+    "put-ignores-active",
+    requirements=["okta/users/put-deactivate", "rfc7644/3.5.1/put-replaces"],
+    summary="PUT ignores active: the stored state is kept",
+    proves=["users/test_lifecycle.py::test_put_with_active_false_deactivates"],
+)
+class PutIgnoresActive(Pipeline):
+    """Changes `active` only through PATCH, as Entra sends it: a PUT's `active` is dropped, so
+    the user keeps its stored state and Okta's GET-then-PUT deactivation does nothing."""
+
+    def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
+        if rtype == "User" and isinstance(body, dict):
+            body = {k: v for k, v in body.items() if k.lower() != "active"}
+        return super().replace(rtype, rid, body, if_match)
