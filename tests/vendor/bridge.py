@@ -69,6 +69,9 @@ class _ForgetsCustomAttributes(Pipeline):
     summary="Vendor attributes are acknowledged but never stored",
     strict=True,
     note="read-write-round-trip is a SHOULD (RFC 7643 §7 readWrite is a client-facing MAY).",
+    proves=[
+        "schema/test_attributes.py::test_target_only_read_write_attributes_round_trip",
+    ],
 )
 def custom_attributes_forgotten(**options: Any) -> Starlette:
     """The acme badge and the Device model are acknowledged but never stored."""
@@ -92,6 +95,9 @@ class _DropsImmutableOnCreate(Pipeline):
     summary="The immutable acme clearance is accepted on create but not stored",
     strict=True,
     note="immutable-on-create is a SHOULD (RFC 7643 §7: immutable MAY be defined at creation).",
+    proves=[
+        "schema/test_attributes.py::test_immutable_attributes_are_set_on_create",
+    ],
 )
 def immutable_dropped_on_create(**options: Any) -> Starlette:
     """The immutable acme clearance is accepted on create but not stored."""
@@ -110,6 +116,9 @@ class _Advertising(Discovery):
     "immutable-not-enforced",
     requirements=["rfc7644/3.5.2/immutable-patch-refused"],
     summary="/Schemas says clearance is immutable but PATCH changes it",
+    proves=[
+        "schema/test_attributes.py::test_patch_changing_immutable_attributes_is_refused",
+    ],
 )
 def immutable_not_enforced(**options: Any) -> Starlette:
     """/Schemas says clearance is immutable; the bridge lets PATCH change it."""
@@ -122,6 +131,9 @@ def immutable_not_enforced(**options: Any) -> Starlette:
     "request-attribute-returned-by-default",
     requirements=["rfc7643/7/returned-request"],
     summary="/Schemas says costCode is returned on request but it always is",
+    proves=[
+        "schema/test_attributes.py::test_request_returned_attributes_appear_only_when_asked",
+    ],
 )
 def request_attribute_returned_by_default(**options: Any) -> Starlette:
     """/Schemas says costCode is returned only on request; the bridge always returns it."""
@@ -144,6 +156,13 @@ def _enrolled_as_string(exchange: Exchange) -> None:
     "device-enrolled-as-string",
     requirements=["rfc7643/3/resource-representation"],
     summary="A Device's boolean enrolled is always answered, as a string (\"false\")",
+    proves=[
+        "representation/test_resources.py::test_created_resources_of_every_other_type_are_valid",
+        "representation/test_resources.py::test_listed_resources_of_every_other_type_are_valid",
+        "representation/test_resources.py::test_patched_resources_of_every_other_type_are_valid",
+        "representation/test_resources.py::test_read_resources_of_every_other_type_are_valid",
+        "representation/test_resources.py::test_replaced_resources_of_every_other_type_are_valid",
+    ],
 )
 def device_enrolled_as_string(*, tokens: Sequence[str] = (), **options: Any) -> Rewrite:
     """Answers every Device with `enrolled` as a string ("false" when unset), against the

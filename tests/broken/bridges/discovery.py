@@ -28,6 +28,9 @@ from tests.broken.bridges.registry import defect
     "patch-advertised-unimplemented",
     requirements=["rfc7643/5/patch-advertised-works"],
     summary="ServiceProviderConfig advertises patch, but every PATCH answers 501",
+    proves=[
+        "discovery/test_consistency.py::test_advertised_patch_is_accepted",
+    ],
 )
 class PatchAdvertisedUnimplemented(Pipeline):
     """Advertises patch in ServiceProviderConfig but answers every PATCH with 501."""
@@ -40,6 +43,9 @@ class PatchAdvertisedUnimplemented(Pipeline):
     "schemas-without-user",
     requirements=["rfc7644/4/schemas-cover-resource-types"],
     summary="/Schemas leaves out the core User schema that /ResourceTypes names",
+    proves=[
+        "discovery/test_endpoints.py::test_schemas_cover_every_resource_type",
+    ],
 )
 class SchemasWithoutUser(Discovery):
     """Leaves the core User schema out of /Schemas while /ResourceTypes names it."""
@@ -55,6 +61,9 @@ class SchemasWithoutUser(Discovery):
     "feature-flags-as-strings",
     requirements=["rfc7643/5/feature-flags"],
     summary="ServiceProviderConfig writes supported as the string \"true\"",
+    proves=[
+        "discovery/test_endpoints.py::test_service_provider_config_declares_feature",
+    ],
 )
 class FeatureFlagsAsStrings(Discovery):
     """Declares ServiceProviderConfig feature flags as strings ("true") instead of booleans."""
@@ -71,6 +80,9 @@ class FeatureFlagsAsStrings(Discovery):
     "group-listing-refused",
     requirements=["rfc7643/6/endpoint-served"],
     summary="GET /Groups without a filter answers 501",
+    proves=[
+        "discovery/test_endpoints.py::test_every_resource_type_endpoint_answers_list",
+    ],
 )
 class GroupListingRefused(Pipeline):
     """Answers GET /Groups without a filter with 501: it only looks groups up."""
@@ -85,6 +97,9 @@ class GroupListingRefused(Pipeline):
     "filter-unimplemented",
     requirements=["rfc7643/5/filter-advertised-works"],
     summary="filter is advertised, but every filtered query answers 501",
+    proves=[
+        "discovery/test_consistency.py::test_advertised_filter_answers_query",
+    ],
 )
 class FilterUnimplemented(Pipeline):
     """Advertises filter but answers every filtered query with 501."""
@@ -99,6 +114,9 @@ class FilterUnimplemented(Pipeline):
     "config-without-schemas",
     requirements=["rfc7644/4/service-provider-config"],
     summary="/ServiceProviderConfig has no schemas attribute",
+    proves=[
+        "discovery/test_endpoints.py::test_service_provider_config_is_valid",
+    ],
 )
 class ConfigWithoutSchemas(Discovery):
     """Leaves the `schemas` attribute out of /ServiceProviderConfig."""
@@ -112,6 +130,9 @@ class ConfigWithoutSchemas(Discovery):
     "resource-types-bare-array",
     requirements=["rfc7644/4/resource-types-list"],
     summary="GET /ResourceTypes answers a bare JSON array",
+    proves=[
+        "discovery/test_endpoints.py::test_resource_types_answer_is_list_response",
+    ],
 )
 class ResourceTypesBareArray(Discovery):
     """Answers GET /ResourceTypes with a bare JSON array instead of a ListResponse."""
@@ -124,6 +145,9 @@ class ResourceTypesBareArray(Discovery):
     "schemas-without-total",
     requirements=["rfc7644/4/schemas-list"],
     summary="GET /Schemas answers a ListResponse without totalResults",
+    proves=[
+        "discovery/test_endpoints.py::test_schemas_answer_is_list_response",
+    ],
 )
 class SchemasWithoutTotal(Discovery):
     """Answers GET /Schemas with a ListResponse that has no totalResults."""
@@ -137,6 +161,9 @@ class SchemasWithoutTotal(Discovery):
     "resource-types-without-schemas",
     requirements=["rfc7643/6/resource-type-valid"],
     summary="ResourceTypes have no schemas attribute",
+    proves=[
+        "discovery/test_endpoints.py::test_each_resource_type_is_valid",
+    ],
 )
 class ResourceTypesWithoutSchemas(Discovery):
     """Leaves `schemas` out of each ResourceType."""
@@ -151,6 +178,9 @@ class ResourceTypesWithoutSchemas(Discovery):
     "extension-schema-stub",
     requirements=["rfc7643/7/schema-valid"],
     summary="The enterprise extension schema has no attribute definitions",
+    proves=[
+        "discovery/test_endpoints.py::test_each_schema_is_valid",
+    ],
 )
 class ExtensionSchemaStub(Discovery):
     """Lists the enterprise extension schema without its attribute definitions."""
@@ -166,6 +196,9 @@ class ExtensionSchemaStub(Discovery):
     "schema-nulls",
     requirements=["entra/discovery/schemas-without-nulls"],
     summary="Schemas write unset characteristics as null",
+    proves=[
+        "discovery/test_endpoints.py::test_discovery_answer_has_no_null_values",
+    ],
 )
 class SchemaNulls(Discovery):
     """Writes unset attribute characteristics as null (canonicalValues: null)."""
@@ -183,6 +216,9 @@ class SchemaNulls(Discovery):
     summary="A ResourceType read by id answers 404",
     strict=True,
     note="by-id is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "discovery/test_endpoints.py::test_resource_type_is_readable_by_id",
+    ],
 )
 class ResourceTypeByIdMissing(Discovery):
     """Lists resource types but answers 404 for each one read by id."""
@@ -197,6 +233,9 @@ class ResourceTypeByIdMissing(Discovery):
     summary="An unknown schema id is answered 400, not 404",
     strict=True,
     note="unknown-id-404 is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "discovery/test_endpoints.py::test_unknown_discovery_id_answers_404",
+    ],
 )
 class UnknownSchemaIdAnswers400(Discovery):
     """Answers an unknown schema id with 400 invalidValue instead of 404."""
@@ -211,6 +250,9 @@ class UnknownSchemaIdAnswers400(Discovery):
     "discovery-paged",
     requirements=["rfc7644/4/paging-ignored"],
     summary="/ResourceTypes and /Schemas are paged by startIndex and count",
+    proves=[
+        "discovery/test_endpoints.py::test_discovery_ignores_paging",
+    ],
 )
 @answers
 def discovery_paged(exchange: Exchange) -> None:
@@ -232,6 +274,9 @@ def discovery_paged(exchange: Exchange) -> None:
     summary="A filter on a discovery endpoint is ignored (200)",
     strict=True,
     note="filter-forbidden is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "discovery/test_endpoints.py::test_discovery_filter_answers_403",
+    ],
 )
 @requests
 def discovery_filter_ignored(scope: Scope, tokens: Sequence[str]) -> Scope:
@@ -249,6 +294,9 @@ def discovery_filter_ignored(scope: Scope, tokens: Sequence[str]) -> Scope:
     summary="/ResourceTypes answers 404 while ServiceProviderConfig and /Schemas are served",
     strict=True,
     note="resource-types-served is SHOULD (RFC 7644 §4): only a failure under --scim-strict.",
+    proves=[
+        "discovery/test_endpoints.py::test_resource_types_are_served",
+    ],
 )
 @answers
 def resource_types_not_served(exchange: Exchange) -> None:
@@ -265,6 +313,9 @@ def resource_types_not_served(exchange: Exchange) -> None:
     summary="ResourceType endpoints repeat the base path (/scim/v2/Users)",
     strict=True,
     note="endpoint-relative is SHOULD (RFC 7643 §6): only a failure under --scim-strict.",
+    proves=[
+        "discovery/test_endpoints.py::test_every_resource_type_endpoint_is_relative_to_the_base_url",
+    ],
 )
 @answers
 def endpoints_under_base_path(exchange: Exchange) -> None:

@@ -25,6 +25,10 @@ from tests.broken.bridges.registry import defect
     "unauthorized-plain-text",
     requirements=["rfc7644/3.12/error-body", "okta/spec-test/bad-token-401"],
     summary="401 answers have a plain-text body instead of a SCIM Error",
+    proves=[
+        "auth/test_credentials.py::test_bad_credentials_answer_scim_error",
+        "auth/test_credentials.py::test_bad_credentials_pass_okta_check",
+    ],
 )
 @answers
 def unauthorized_plain_text(exchange: Exchange) -> None:
@@ -74,6 +78,9 @@ class _MalformedJsonCrashes:
     "malformed-json-crashes",
     requirements=["rfc7644/3.12/error-body"],
     summary="A body that is not JSON gets a plain-text 500 instead of a SCIM 400",
+    proves=[
+        "errors/test_errors.py::test_malformed_json_answer_is_scim_error",
+    ],
 )
 def malformed_json_crashes(**options: Any) -> ASGIApp:
     """Answers a body that is not JSON with a plain-text 500 instead of a SCIM 400."""
@@ -84,6 +91,12 @@ def malformed_json_crashes(**options: Any) -> ASGIApp:
     "error-status-integer",
     requirements=["rfc7644/3.12/error-body"],
     summary="Error bodies carry status as a JSON number, not a string",
+    proves=[
+        "auth/test_credentials.py::test_bad_credentials_answer_scim_error",
+        "errors/test_errors.py::test_malformed_json_answer_is_scim_error",
+        "errors/test_errors.py::test_unknown_endpoint_answer_is_scim_error",
+        "errors/test_errors.py::test_unsupported_method_answer_is_scim_error",
+    ],
 )
 @answers
 def error_status_integer(exchange: Exchange) -> None:
@@ -97,6 +110,9 @@ def error_status_integer(exchange: Exchange) -> None:
     "wrong-type-crashes",
     requirements=["entra/errors/descriptive-rejection"],
     summary="A userName of the wrong type or a missing one crashes the create: 500",
+    proves=[
+        "errors/test_errors.py::test_wrong_type_is_refused_with_detail",
+    ],
 )
 class WrongTypeCrashes(Pipeline):
     """Trims userName before validating the body, so a body of the wrong shape raises (500)."""
@@ -113,6 +129,10 @@ class WrongTypeCrashes(Pipeline):
     summary="An unknown resource id is answered 400 invalidValue, not 404",
     strict=True,
     note="not-found-404 is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "errors/test_errors.py::test_unknown_group_answers_404",
+        "errors/test_errors.py::test_unknown_user_answers_404",
+    ],
 )
 class UnknownIdAnswers400(Pipeline):
     """Answers an id it does not know with 400 invalidValue instead of 404."""
@@ -131,6 +151,10 @@ class UnknownIdAnswers400(Pipeline):
     strict=True,
     note=("Runs with --scim-strict: rfc7644/3.5.2.2/no-target is graded SHOULD after the RFC-text "
           "audit, so its failure is a deviation unless strict."),
+    proves=[
+        "errors/test_errors.py::test_patch_remove_without_path_answers_no_target",
+        "errors/test_errors.py::test_patch_remove_without_path_is_refused",
+    ],
 )
 class RemoveWithoutPathIgnored(edits.EditedPatch):
     """Answers `remove` without a path with 200 and changes nothing, instead of noTarget."""
@@ -143,6 +167,9 @@ class RemoveWithoutPathIgnored(edits.EditedPatch):
     "payload-limit-understated",
     requirements=["rfc7644/3.7.4/oversized-bulk-413"],
     summary="maxPayloadSize advertised is 16 times below the limit enforced",
+    proves=[
+        "errors/test_bulk_limit.py::test_oversized_bulk_answers_413",
+    ],
 )
 class PayloadLimitUnderstated(Discovery):
     """Advertises a maxPayloadSize 16 times smaller than the limit it enforces."""
@@ -159,6 +186,9 @@ class PayloadLimitUnderstated(Discovery):
     summary="Unparsable JSON is refused with scimType invalidValue",
     strict=True,
     note="invalid-syntax is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "errors/test_errors.py::test_malformed_json_answers_400_invalid_syntax",
+    ],
 )
 @answers
 def invalid_syntax_as_invalid_value(exchange: Exchange) -> None:
@@ -170,6 +200,9 @@ def invalid_syntax_as_invalid_value(exchange: Exchange) -> None:
     "not-found-without-detail",
     requirements=["okta/spec-test/unknown-id-404"],
     summary="404 answers carry an Error without detail",
+    proves=[
+        "errors/test_errors.py::test_unknown_user_error_has_detail",
+    ],
 )
 @answers
 def not_found_without_detail(exchange: Exchange) -> None:
@@ -184,6 +217,9 @@ def not_found_without_detail(exchange: Exchange) -> None:
     strict=True,
     note=("bad-request-400 and invalid-value are SHOULD in the catalogue: only a failure under "
           "--scim-strict."),
+    proves=[
+        "errors/test_errors.py::test_wrong_type_answers_400_invalid_value",
+    ],
 )
 @answers
 def validation_as_422(exchange: Exchange) -> None:
@@ -200,6 +236,9 @@ def validation_as_422(exchange: Exchange) -> None:
     summary="An unsupported method is answered 404, not 405",
     strict=True,
     note="unsupported-method is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "errors/test_errors.py::test_unsupported_method_answers_405_or_501",
+    ],
 )
 @answers
 def unsupported_method_404(exchange: Exchange) -> None:
@@ -218,6 +257,9 @@ def unsupported_method_404(exchange: Exchange) -> None:
     summary="An unknown endpoint is answered 501, not 404",
     strict=True,
     note="unknown-endpoint-404 is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "errors/test_errors.py::test_unknown_endpoint_answers_404",
+    ],
 )
 @refuses(501, "not implemented")
 def unknown_endpoint_501(scope: Scope) -> bool:
@@ -235,6 +277,9 @@ def unknown_endpoint_501(scope: Scope) -> bool:
     strict=True,
     note="rfc7644/3.12/no-server-error is a SHOULD: RFC 7644 §3.12 Table 8 answers a client's "
          "fault with 400.",
+    proves=[
+        "errors/test_errors.py::test_bad_create_never_answers_a_server_error",
+    ],
 )
 @answers
 def malformed_json_as_500(exchange: Exchange) -> None:
@@ -252,6 +297,10 @@ def malformed_json_as_500(exchange: Exchange) -> None:
     summary="Error answers are labelled application/json, not application/scim+json",
     strict=True,
     note="error-media-type is SHOULD (RFC 7644 §3.1): only a failure under --scim-strict.",
+    proves=[
+        "auth/test_credentials.py::test_bad_credentials_answer_is_scim_json",
+        "errors/test_errors.py::test_error_answer_is_scim_json",
+    ],
 )
 @answers
 def error_answers_plain_json(exchange: Exchange) -> None:

@@ -24,6 +24,9 @@ from tests.broken.bridges.registry import defect, without_tolerance
     "remove-members-removes-all",
     requirements=["entra/groups/remove-members-by-value"],
     summary="Remove on members with a value list removes every member",
+    proves=[
+        "groups/test_members.py::test_remove_members_by_value_list_removes_only_those",
+    ],
 )
 class RemoveMembersRemovesAll(Pipeline):
     """Reads `remove` on members with a value list as "remove every member"."""
@@ -42,6 +45,12 @@ class RemoveMembersRemovesAll(Pipeline):
     "excluded-attributes-ignored",
     requirements=["entra/groups/excluded-members", "rfc7644/3.4.2.5/excluded-attributes"],
     summary="excludedAttributes is ignored: members and every default attribute come back",
+    proves=[
+        "groups/test_exclude.py::test_filter_groups_excluding_members_omits_members",
+        "groups/test_exclude.py::test_get_group_excluding_members_omits_members",
+        "query/test_attributes.py::test_excluded_attributes_removes_the_named_ones",
+        "query/test_lookups.py::test_group_is_found_by_displayname_excluding_members",
+    ],
 )
 class ExcludedAttributesIgnored(Pipeline):
     """Ignores excludedAttributes: every default attribute is returned."""
@@ -63,6 +72,9 @@ class ExcludedAttributesIgnored(Pipeline):
     "pathless-id-refused",
     requirements=["okta/groups/pathless-rename"],
     summary="A path-less replace carrying id is refused with 400 mutability",
+    proves=[
+        "groups/test_rename.py::test_pathless_replace_renames_group",
+    ],
 )
 def pathless_id_refused(**options: Any) -> Starlette:
     """Refuses a path-less replace whose value carries the readOnly id, as Okta sends it, even
@@ -74,6 +86,9 @@ def pathless_id_refused(**options: Any) -> Starlette:
     "first-member-only",
     requirements=["entra/groups/multiple-members-one-patch"],
     summary="An add listing several members adds only the first",
+    proves=[
+        "groups/test_members.py::test_add_several_members_in_one_operation",
+    ],
 )
 class FirstMemberOnly(edits.EditedPatch):
     """Adds only the first member of an `add` whose value lists several."""
@@ -93,6 +108,9 @@ class FirstMemberOnly(edits.EditedPatch):
     strict=True,
     note=("groups-reflect-membership is SHOULD in the catalogue: only a failure under "
           "--scim-strict."),
+    proves=[
+        "groups/test_members.py::test_user_groups_attribute_lists_group",
+    ],
 )
 class UserGroupsOmitted(Relations):
     """Never fills a user's `groups` attribute."""
@@ -108,6 +126,9 @@ class UserGroupsOmitted(Relations):
     "empty-members-refused",
     requirements=["entra/groups/create-without-members"],
     summary="A group create with members [] is refused as invalidValue",
+    proves=[
+        "groups/test_create.py::test_group_created_with_empty_members_has_no_members",
+    ],
 )
 class EmptyMembersRefused(Pipeline):
     """Refuses a group create with `members: []` as an invalid value."""
@@ -122,6 +143,9 @@ class EmptyMembersRefused(Pipeline):
     "unknown-schema-refused",
     requirements=["entra/groups/adscim-schema"],
     summary="A body naming an unknown schema URN is refused with 400",
+    proves=[
+        "groups/test_create.py::test_group_create_with_adscim_schema_succeeds",
+    ],
 )
 def unknown_schema_refused(**options: Any) -> Starlette:
     """Refuses a body whose `schemas` names a URN the resource type does not have (Entra's
@@ -133,6 +157,9 @@ def unknown_schema_refused(**options: Any) -> Starlette:
     "remove-value-list-refused",
     requirements=["entra/groups/remove-members-by-value"],
     summary="Remove on members with a value list is refused with 400",
+    proves=[
+        "groups/test_members.py::test_remove_members_by_value_list_removes_only_those",
+    ],
 )
 def remove_value_list_refused(**options: Any) -> Starlette:
     """Refuses Entra's member removal, remove on members with a value list, as RFC 7644

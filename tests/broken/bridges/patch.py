@@ -22,6 +22,9 @@ from tests.broken.bridges.registry import defect, without_tolerance
     "string-boolean-ignored",
     requirements=["entra/patch/string-boolean"],
     summary="PATCH silently skips Entra's \"False\" string for active",
+    proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class StringBooleanIgnored(Pipeline):
     """Skips PATCH operations whose `active` value is a string such as Entra's "False"."""
@@ -47,6 +50,10 @@ def _string_active(op: Any) -> bool:
     "case-sensitive-patch-ops",
     requirements=["entra/patch/capitalised-op"],
     summary="PATCH refuses the op names Add, Replace and Remove that Entra sends",
+    proves=[
+        "groups/test_rename.py::test_patch_replace_renames_group",
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 def case_sensitive_patch_ops(**options: Any) -> Starlette:
     """Refuses PATCH op names that are not lower case, such as Entra's "Replace", as a bridge
@@ -58,6 +65,9 @@ def case_sensitive_patch_ops(**options: Any) -> Starlette:
     "add-members-replaces",
     requirements=["rfc7644/3.5.2.1/add-multi-valued"],
     summary="Add on members replaces them: earlier members are lost",
+    proves=[
+        "groups/test_members.py::test_add_member_keeps_existing_members",
+    ],
 )
 class AddMembersReplaces(Pipeline):
     """Treats `add` on members as `replace`: the members a group had before are lost."""
@@ -76,6 +86,9 @@ class AddMembersReplaces(Pipeline):
     "patch-answers-old-resource",
     requirements=["rfc7644/3.5.2/patch-answer"],
     summary="PATCH answers with the resource as it was before the change",
+    proves=[
+        "users/test_patch.py::test_patch_answers_the_resource_or_no_content",
+    ],
 )
 class PatchAnswersOldResource(Pipeline):
     """Answers PATCH with the resource as it was before the change."""
@@ -90,6 +103,9 @@ class PatchAnswersOldResource(Pipeline):
     "add-simple-ignored",
     requirements=["rfc7644/3.5.2.1/add-simple"],
     summary="add with a path on a single-valued attribute does nothing",
+    proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class AddSimpleIgnored(edits.EditedPatch):
     """Applies `add` with a path only to multi-valued attributes; other adds do nothing."""
@@ -105,6 +121,9 @@ class AddSimpleIgnored(edits.EditedPatch):
     "add-pathless-ignored",
     requirements=["rfc7644/3.5.2.1/add-pathless"],
     summary="add without a path does nothing",
+    proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class AddPathlessIgnored(edits.EditedPatch):
     """Ignores `add` operations without a path."""
@@ -121,6 +140,9 @@ class AddPathlessIgnored(edits.EditedPatch):
         "rfc7644/3.5.2.2/remove-extension",
     ],
     summary="A URN-qualified PATCH path is refused with 400 invalidPath",
+    proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class UrnPathRefused(edits.EditedPatch):
     """Answers a URN-qualified PATCH path with 400 invalidPath: only short names are parsed."""
@@ -135,6 +157,10 @@ class UrnPathRefused(edits.EditedPatch):
     "remove-sets-empty",
     requirements=["rfc7644/3.5.2.2/remove-simple"],
     summary="remove sets a string attribute to \"\" instead of unassigning it",
+    proves=[
+        "schema/test_attributes.py::test_patch_remove_clears_read_write_attribute",
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class RemoveSetsEmpty(edits.EditedPatch):
     """Clears an attribute on `remove` by setting it to "" instead of unassigning it."""
@@ -151,6 +177,10 @@ class RemoveSetsEmpty(edits.EditedPatch):
     "remove-filter-dropped",
     requirements=["rfc7644/3.5.2.2/remove-value-filter"],
     summary="remove drops the value filter and removes every value",
+    proves=[
+        "groups/test_members.py::test_remove_member_by_filter_path",
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class RemoveFilterDropped(edits.EditedPatch):
     """Drops the value filter of a `remove` path, removing every value of the attribute."""
@@ -165,6 +195,9 @@ class RemoveFilterDropped(edits.EditedPatch):
     "replace-absent-ignored",
     requirements=["rfc7644/3.5.2.3/replace-absent-adds"],
     summary="replace of an attribute without a value does nothing",
+    proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class ReplaceAbsentIgnored(edits.EditedPatch):
     """Applies `replace` only to attributes that already have a value."""
@@ -182,6 +215,10 @@ class ReplaceAbsentIgnored(edits.EditedPatch):
     "replace-multi-valued-appends",
     requirements=["rfc7644/3.5.2.3/replace-multi-valued"],
     summary="replace on a multi-valued attribute appends, keeping old values",
+    proves=[
+        "groups/test_members.py::test_replace_members",
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class ReplaceMultiValuedAppends(edits.EditedPatch):
     """Treats `replace` on a multi-valued attribute as `add`: old values stay."""
@@ -197,6 +234,9 @@ class ReplaceMultiValuedAppends(edits.EditedPatch):
     "replace-pathless-ignored",
     requirements=["rfc7644/3.5.2.3/replace-pathless"],
     summary="replace without a path does nothing",
+    proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class ReplacePathlessIgnored(edits.EditedPatch):
     """Ignores `replace` operations without a path."""
@@ -209,6 +249,10 @@ class ReplacePathlessIgnored(edits.EditedPatch):
     "user-name-replace-ignored",
     requirements=["rfc7644/3.5.2.3/replace-simple"],
     summary="replace on userName is ignored (1Password emails cannot change)",
+    proves=[
+        "schema/test_attributes.py::test_patch_replace_sets_read_write_attribute",
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class UserNameReplaceIgnored(edits.EditedPatch):
     """Ignores `replace` on userName, because 1Password account emails cannot change."""
@@ -221,6 +265,9 @@ class UserNameReplaceIgnored(edits.EditedPatch):
     "sub-attribute-replaces-parent",
     requirements=["rfc7644/3.5.2.3/replace-sub-attribute"],
     summary="replace on name.givenName sets name to {givenName}, losing the rest",
+    proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class SubAttributeReplacesParent(edits.EditedPatch):
     """Reads `replace` on name.givenName as setting name to {givenName}: other parts are lost."""
@@ -238,6 +285,9 @@ class SubAttributeReplacesParent(edits.EditedPatch):
     "replace-value-filter-refused",
     requirements=["rfc7644/3.5.2.3/replace-value-filter"],
     summary="replace on a value-filter path answers 400 invalidPath",
+    proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class ReplaceValueFilterRefused(edits.EditedPatch):
     """Answers `replace` on a value-filter path with 400 invalidPath."""
@@ -252,6 +302,9 @@ class ReplaceValueFilterRefused(edits.EditedPatch):
     "pathless-path-keys-ignored",
     requirements=["entra/patch/pathless-path-keys"],
     summary="Path-less value keys that are attribute paths are ignored",
+    proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class PathlessPathKeysIgnored(edits.EditedPatch):
     """Ignores keys of a path-less value that are attribute paths (name.givenName, URNs)."""
@@ -268,6 +321,9 @@ class PathlessPathKeysIgnored(edits.EditedPatch):
     "string-boolean-refused",
     requirements=["entra/patch/string-boolean"],
     summary="\"True\"/\"False\" strings for a boolean are refused with 400",
+    proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 def string_boolean_refused(**options: Any) -> Starlette:
     """Refuses Entra's "False" for `active`, as RFC 7643 §2.3.2 wants a JSON literal."""
@@ -278,6 +334,9 @@ def string_boolean_refused(**options: Any) -> Starlette:
     "pathless-path-keys-refused",
     requirements=["entra/patch/pathless-path-keys"],
     summary="A path-less replace keyed by attribute paths is refused with 400",
+    proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 def pathless_path_keys_refused(**options: Any) -> Starlette:
     """Refuses "name.givenName" as a key of a path-less replace value (Entra's
@@ -289,6 +348,9 @@ def pathless_path_keys_refused(**options: Any) -> Starlette:
     "patch-always-204",
     requirements=["rfc7644/3.5.2/attributes-answer-200"],
     summary="PATCH answers 204 even when the request names attributes",
+    proves=[
+        "users/test_patch.py::test_patch_asking_for_attributes_answers_200",
+    ],
 )
 @answers
 def patch_always_204(exchange: Exchange) -> None:

@@ -22,6 +22,13 @@ from tests.broken.bridges.registry import defect
     "user-without-schemas",
     requirements=["rfc7643/4.1/user-representation"],
     summary="User answers leave out the schemas attribute",
+    proves=[
+        "representation/test_resources.py::test_created_user_is_a_valid_user",
+        "representation/test_resources.py::test_listed_users_are_valid_users",
+        "representation/test_resources.py::test_patched_user_is_a_valid_user",
+        "representation/test_resources.py::test_read_user_is_a_valid_user",
+        "representation/test_resources.py::test_replaced_user_is_a_valid_user",
+    ],
 )
 class UserWithoutSchemas(Pipeline):
     """Leaves `schemas` out of every User it answers."""
@@ -36,6 +43,12 @@ class UserWithoutSchemas(Pipeline):
     "group-members-as-strings",
     requirements=["rfc7643/4.2/group-representation"],
     summary="Group answers list members as bare id strings",
+    proves=[
+        "representation/test_resources.py::test_created_group_is_a_valid_group",
+        "representation/test_resources.py::test_listed_groups_are_valid_groups",
+        "representation/test_resources.py::test_patched_group_is_a_valid_group",
+        "representation/test_resources.py::test_read_group_is_a_valid_group",
+    ],
 )
 class GroupMembersAsStrings(Pipeline):
     """Answers Group members as a list of bare ids instead of complex values."""
@@ -52,6 +65,10 @@ class GroupMembersAsStrings(Pipeline):
     "manager-as-string",
     requirements=["rfc7643/4.3/enterprise-representation"],
     summary="The enterprise manager is answered as an id string, not a complex value",
+    proves=[
+        "representation/test_resources.py::test_created_enterprise_user_is_valid",
+        "representation/test_resources.py::test_read_enterprise_user_is_valid",
+    ],
 )
 class ManagerAsString(Pipeline):
     """Answers the enterprise manager as the manager's id string, not a complex value."""
@@ -70,6 +87,11 @@ class ManagerAsString(Pipeline):
     "error-scim-1-schema",
     requirements=["rfc7644/3.12/error-representation"],
     summary="Error bodies name the SCIM 1.1 core URN instead of the Error URN",
+    proves=[
+        "representation/test_messages.py::test_conflict_answer_is_a_valid_error",
+        "representation/test_messages.py::test_malformed_json_answer_is_a_valid_error",
+        "representation/test_messages.py::test_not_found_answer_is_a_valid_error",
+    ],
 )
 @answers
 def error_scim_1_schema(exchange: Exchange) -> None:
@@ -83,6 +105,9 @@ def error_scim_1_schema(exchange: Exchange) -> None:
     "bulk-response-without-schemas",
     requirements=["rfc7644/3.7/bulk-response-representation"],
     summary="The BulkResponse carries Operations but no schemas",
+    proves=[
+        "representation/test_messages.py::test_bulk_answer_is_a_valid_bulk_response",
+    ],
 )
 class BulkResponseWithoutSchemas(Bulk):
     """Answers a bulk request with Operations but no `schemas`."""
@@ -98,6 +123,9 @@ class BulkResponseWithoutSchemas(Bulk):
     summary="Every email type is answered as \"internal\", outside the canonical values",
     strict=True,
     note="canonical-values-answered is MAY (RFC 7643 §2.3.1): only a failure under --scim-strict.",
+    proves=[
+        "representation/test_resources.py::test_answers_hold_only_declared_canonical_values",
+    ],
 )
 @answers
 def email_type_rewritten(exchange: Exchange) -> None:

@@ -25,6 +25,9 @@ from tests.broken.bridges.users import PasswordReturned
     strict=True,
     note=("Runs with --scim-strict: rfc7643/7/read-write-round-trip is graded SHOULD after the "
           "RFC-text audit, so its failure is a deviation unless strict."),
+    proves=[
+        "schema/test_attributes.py::test_read_write_attribute_round_trips_on_create",
+    ],
 )
 class NickNameDropped(Pipeline):
     """Drops nickName, which the 1Password account has no field for, and answers 201 anyway."""
@@ -58,6 +61,9 @@ class GroupCreateDropsMembers(Pipeline):
     "password-on-request",
     requirements=["rfc7643/7/returned-never"],
     summary="The password is kept and returned when attributes asks for it",
+    proves=[
+        "schema/test_attributes.py::test_never_returned_attribute_is_in_no_answer",
+    ],
 )
 class PasswordOnRequest(PasswordReturned):
     """Keeps the password and returns it when attributes asks for it (returned=never)."""
@@ -76,6 +82,9 @@ class PasswordOnRequest(PasswordReturned):
     summary="Only work and home are accepted as email types",
     strict=True,
     note="canonical-values is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "schema/test_attributes.py::test_canonical_values_are_accepted",
+    ],
 )
 class EmailTypeOtherRefused(Pipeline):
     """Accepts only "work" and "home" as email types, refusing the canonical "other"."""
@@ -92,6 +101,9 @@ class EmailTypeOtherRefused(Pipeline):
     "read-only-patch-ignored",
     requirements=["rfc7644/3.5.2/read-only-patch-refused"],
     summary="PATCH on a readOnly attribute is skipped and answered 200",
+    proves=[
+        "schema/test_attributes.py::test_patch_on_read_only_attribute_is_refused",
+    ],
 )
 class ReadOnlyPatchIgnored(edits.EditedPatch):
     """Skips PATCH operations on readOnly attributes and answers 200."""
@@ -107,6 +119,9 @@ class ReadOnlyPatchIgnored(edits.EditedPatch):
     summary="A readOnly change is refused with scimType invalidValue",
     strict=True,
     note="mutability-scim-type is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "schema/test_attributes.py::test_patch_on_read_only_attribute_names_mutability",
+    ],
 )
 @answers
 def mutability_as_invalid_value(exchange: Exchange) -> None:

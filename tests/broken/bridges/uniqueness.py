@@ -16,6 +16,9 @@ from tests.broken.bridges.registry import defect
     "case-sensitive-uniqueness",
     requirements=["rfc7643/4.1.1/username-case-insensitive"],
     summary="The userName duplicate check compares case-sensitively",
+    proves=[
+        "uniqueness/test_uniqueness.py::test_username_differing_in_case_answers_409",
+    ],
 )
 class CaseSensitiveUniqueness(Pipeline):
     """Checks userName uniqueness with a case-sensitive comparison."""
@@ -35,6 +38,10 @@ class CaseSensitiveUniqueness(Pipeline):
     "no-uniqueness",
     requirements=["rfc7644/3.3/duplicate-409", "okta/spec-test/duplicate-409"],
     summary="A duplicate userName is accepted: no 409 at all",
+    proves=[
+        "uniqueness/test_uniqueness.py::test_duplicate_username_answers_409_uniqueness",
+        "uniqueness/test_uniqueness.py::test_repeated_create_answers_409_uniqueness",
+    ],
 )
 class NoUniqueness(Pipeline):
     """Never refuses a duplicate userName: every create makes a new user."""
@@ -48,6 +55,9 @@ class NoUniqueness(Pipeline):
     "group-names-not-unique",
     requirements=["entra/groups/displayname-unique"],
     summary="A second group with a displayName in use is created",
+    proves=[
+        "uniqueness/test_uniqueness.py::test_duplicate_group_display_name_is_refused_with_409",
+    ],
 )
 class GroupNamesNotUnique(Pipeline):
     """Accepts a second group with a displayName already in use."""

@@ -27,6 +27,11 @@ from tests.broken.bridges.registry import defect
     "created-answers-200",
     requirements=["rfc7644/3.3/created-201"],
     summary="A create answers 200 OK instead of 201 Created",
+    proves=[
+        "content_type/test_media_type.py::test_create_with_request_media_type_succeeds",
+        "groups/test_create.py::test_group_create_answers_201",
+        "users/test_create.py::test_create_answers_201",
+    ],
 )
 @answers
 def created_answers_200(exchange: Exchange) -> None:
@@ -39,6 +44,9 @@ def created_answers_200(exchange: Exchange) -> None:
     "location-missing",
     requirements=["rfc7644/3.3/location-header"],
     summary="A create answers without a Location header",
+    proves=[
+        "users/test_create.py::test_create_location_header_equals_meta_location",
+    ],
 )
 @answers
 def location_missing(exchange: Exchange) -> None:
@@ -50,6 +58,9 @@ def location_missing(exchange: Exchange) -> None:
     "location-internal-host",
     requirements=["rfc7644/3.3/location-header"],
     summary="Location names the bridge's internal host, not meta.location",
+    proves=[
+        "users/test_create.py::test_create_location_header_equals_meta_location",
+    ],
 )
 @answers
 def location_internal_host(exchange: Exchange) -> None:
@@ -64,6 +75,11 @@ def location_internal_host(exchange: Exchange) -> None:
     "lost-deactivation",
     requirements=["entra/users/soft-delete-readable", "okta/patch/pathless-active"],
     summary="A change of active is acknowledged in the answer but not stored",
+    proves=[
+        "users/test_lifecycle.py::test_deactivated_user_is_found_by_filter",
+        "users/test_lifecycle.py::test_deactivated_user_is_readable_by_id",
+        "users/test_patch.py::test_patch_operation_changes_the_user",
+    ],
 )
 class LostDeactivation(Pipeline):
     """Answers a change of `active` as done but keeps the old value in the store."""
@@ -91,6 +107,13 @@ class _PasswordShown(Pipeline):
     "password-returned",
     requirements=["rfc7643/4.1.1/password-never-returned"],
     summary="The password sent on create is stored and returned",
+    proves=[
+        "users/test_password.py::test_password_absent_from_create_answer",
+        "users/test_password.py::test_password_absent_from_list",
+        "users/test_password.py::test_password_absent_from_patch_answer",
+        "users/test_password.py::test_password_absent_from_put_answer",
+        "users/test_password.py::test_password_absent_from_read",
+    ],
 )
 class PasswordReturned(_PasswordShown):
     """Stores the password it is sent and returns it in every representation of the user."""
@@ -107,6 +130,9 @@ class PasswordReturned(_PasswordShown):
     "password-echoed-by-put",
     requirements=["rfc7643/4.1.1/password-never-returned"],
     summary="The PUT answer echoes the password of the request body",
+    proves=[
+        "users/test_password.py::test_password_absent_from_put_answer",
+    ],
 )
 class PasswordEchoedByPut(_PasswordShown):
     """Drops the password from the store but echoes the PUT body's password in the PUT answer."""
@@ -121,6 +147,9 @@ class PasswordEchoedByPut(_PasswordShown):
     "put-moves-to-body-id",
     requirements=["rfc7644/3.5.1/put-readonly-ignored"],
     summary="PUT stores the resource under the readOnly id sent in the body",
+    proves=[
+        "users/test_replace.py::test_put_never_changes_the_id",
+    ],
 )
 class PutMovesToBodyId(Pipeline):
     """PUT stores the resource under the `id` in the body instead of ignoring that readOnly id."""
@@ -142,6 +171,10 @@ class PutMovesToBodyId(Pipeline):
     "deactivated-hidden",
     requirements=["entra/users/soft-delete-readable"],
     summary="Queries leave out deactivated users as if they were deleted",
+    proves=[
+        "query/test_lookups.py::test_inactive_user_is_found_by_username_eq",
+        "users/test_lifecycle.py::test_deactivated_user_is_found_by_filter",
+    ],
 )
 class DeactivatedHidden(Pipeline):
     """Leaves deactivated users out of query results, as if they were deleted."""
@@ -156,6 +189,9 @@ class DeactivatedHidden(Pipeline):
     "core-schema-only",
     requirements=["rfc7643/3/schemas-listed"],
     summary="schemas lists only the core URN although enterprise attributes are set",
+    proves=[
+        "users/test_create.py::test_schemas_lists_core_and_extension",
+    ],
 )
 class CoreSchemaOnly(Pipeline):
     """Answers `schemas` with the core URN alone, even when extension attributes are set."""
@@ -170,6 +206,10 @@ class CoreSchemaOnly(Pipeline):
     "deleted-answers-200",
     requirements=["rfc7644/3.6/delete-204"],
     summary="DELETE answers 200 instead of 204 No Content",
+    proves=[
+        "groups/test_create.py::test_group_delete_answers_204",
+        "users/test_delete.py::test_delete_answers_204",
+    ],
 )
 @answers
 def deleted_answers_200(exchange: Exchange) -> None:
@@ -185,6 +225,10 @@ def deleted_answers_200(exchange: Exchange) -> None:
     strict=True,
     note=("Runs with --scim-strict: rfc7644/3.6/deleted-no-conflict is graded SHOULD after the "
           "RFC-text audit, so its failure is a deviation unless strict."),
+    proves=[
+        "users/test_delete.py::test_deleted_user_is_not_listed",
+        "users/test_delete.py::test_deleted_username_can_be_reused",
+    ],
 )
 class SoftDeleteListed(Pipeline):
     """Deletes by marking: GET answers 404, but queries and uniqueness still see the resource."""
@@ -211,6 +255,9 @@ class SoftDeleteListed(Pipeline):
     strict=True,
     note=("deleted-leaves-groups is SHOULD in the catalogue (RFC 7644 §3.6); without --scim-strict"
           " the stale member is a deviation"),
+    proves=[
+        "users/test_delete.py::test_deleted_user_leaves_group_members",
+    ],
 )
 class DeleteKeepsMemberships(Pipeline):
     """Deletes a user but leaves it in the members of its groups."""
@@ -229,6 +276,9 @@ class DeleteKeepsMemberships(Pipeline):
     "active-as-string",
     requirements=["rfc7643/2.3.2/boolean-literal"],
     summary="active is written as the string \"True\" or \"False\"",
+    proves=[
+        "users/test_lifecycle.py::test_active_is_a_json_boolean",
+    ],
 )
 class ActiveAsString(Pipeline):
     """Writes `active` as the string "True"/"False", as .NET's bool.ToString() does."""
@@ -245,6 +295,9 @@ class ActiveAsString(Pipeline):
     "meta-dates-as-http-dates",
     requirements=["rfc7643/2.3.5/datetime-format"],
     summary="meta.created and meta.lastModified are HTTP dates, not xsd:dateTime",
+    proves=[
+        "users/test_meta.py::test_meta_dates_are_xsd_datetimes",
+    ],
 )
 class MetaDatesAsHttpDates(Pipeline):
     """Writes meta.created and meta.lastModified as HTTP dates, not xsd:dateTime."""
@@ -263,6 +316,9 @@ class MetaDatesAsHttpDates(Pipeline):
     "created-as-date",
     requirements=["rfc7643/3.1/last-modified-equals-created"],
     summary="meta.created is stored as a date, so it differs from lastModified",
+    proves=[
+        "users/test_meta.py::test_last_modified_equals_created_on_new_user",
+    ],
 )
 class CreatedAsDate(Pipeline):
     """Stores meta.created in a date column, so it loses its time and differs from lastModified."""
@@ -279,6 +335,10 @@ class CreatedAsDate(Pipeline):
     "client-id-kept",
     requirements=["rfc7643/3.1/id-server-assigned", "rfc7644/3.3/read-only-create-ignored"],
     summary="A create uses the id the client sent",
+    proves=[
+        "schema/test_attributes.py::test_read_only_attribute_is_ignored_on_create",
+        "users/test_create.py::test_client_supplied_id_is_ignored",
+    ],
 )
 class ClientIdKept(Pipeline):
     """Creates the resource under the `id` the client sent, when it sent one."""
@@ -300,6 +360,9 @@ class ClientIdKept(Pipeline):
     "meta-resource-type-is-endpoint",
     requirements=["rfc7644/3.3.1/meta-resource-type"],
     summary="meta.resourceType is the endpoint name (Users), not User",
+    proves=[
+        "users/test_meta.py::test_meta_resource_type_is_user",
+    ],
 )
 class MetaResourceTypeIsEndpoint(Pipeline):
     """Writes the endpoint name ("Users") as meta.resourceType instead of the type ("User")."""
@@ -317,6 +380,9 @@ class MetaResourceTypeIsEndpoint(Pipeline):
     "phone-numbers-normalised",
     requirements=["entra/users/stored-as-sent"],
     summary="Phone numbers are stored in E.164 form, not as sent",
+    proves=[
+        "users/test_create.py::test_read_returns_every_attribute_sent",
+    ],
 )
 class PhoneNumbersNormalised(Pipeline):
     """Stores phone numbers in E.164 form ("+15550100"), not as the client sent them."""
@@ -334,6 +400,9 @@ class PhoneNumbersNormalised(Pipeline):
     "reactivation-ignored",
     requirements=["entra/users/reactivate"],
     summary="A suspended user stays suspended when active=true arrives",
+    proves=[
+        "users/test_lifecycle.py::test_reactivated_user_is_active",
+    ],
 )
 class ReactivationIgnored(Pipeline):
     """Keeps a suspended user suspended when active=true arrives."""
@@ -348,6 +417,9 @@ class ReactivationIgnored(Pipeline):
     "delete-of-missing-succeeds",
     requirements=["rfc7644/3.6/deleted-404"],
     summary="DELETE of a resource already gone answers 204",
+    proves=[
+        "users/test_delete.py::test_deleted_user_answers_404",
+    ],
 )
 class DeleteOfMissingSucceeds(Pipeline):
     """Answers a DELETE of a resource that is already gone with 204, as if idempotent."""
@@ -362,6 +434,10 @@ class DeleteOfMissingSucceeds(Pipeline):
     "put-keeps-stored-values",
     requirements=["rfc7644/3.5.1/put-replaces"],
     summary="PUT fills only attributes the resource lacks; stored values win",
+    proves=[
+        "users/test_lifecycle.py::test_put_with_active_false_deactivates",
+        "users/test_replace.py::test_put_replaces_attribute_values",
+    ],
 )
 class PutKeepsStoredValues(Pipeline):
     """PUT only fills attributes the resource lacks: stored values win over the ones sent."""
@@ -378,6 +454,9 @@ class PutKeepsStoredValues(Pipeline):
     summary="PUT keeps the attributes its body omits",
     strict=True,
     note="put-omitted-cleared is MAY in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "users/test_replace.py::test_put_clears_omitted_attribute",
+    ],
 )
 class PutMerges(Pipeline):
     """PUT merges the body into the stored resource, keeping attributes it omits."""
@@ -392,6 +471,9 @@ class PutMerges(Pipeline):
     "read-by-id-as-list",
     requirements=["rfc7644/3.4.1/read-by-id"],
     summary="GET by id answers a ListResponse holding the resource",
+    proves=[
+        "users/test_create.py::test_read_by_id_returns_the_user",
+    ],
 )
 @answers
 def read_by_id_as_list(exchange: Exchange) -> None:
@@ -410,6 +492,9 @@ def read_by_id_as_list(exchange: Exchange) -> None:
     summary="A create is answered with id and meta only",
     strict=True,
     note="body-representation is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "users/test_create.py::test_create_answer_carries_the_created_user",
+    ],
 )
 @answers
 def created_minimal(exchange: Exchange) -> None:
