@@ -2,7 +2,7 @@
 
 Each switch lets the core accept one such shape; with the switch off the core answers as the RFC
 says, usually 400. A switch names the catalogue requirement it serves (fixtures/requirements/),
-or, when no requirement covers it, the client behaviour it answers (idp-behaviour.md section).
+or, when no requirement covers it, the public document showing the client behaviour it answers.
 
 What RFC 7643/7644 themselves allow is never a switch, however often an IdP relies on it: explicit
 nulls are unassigned (RFC 7643 §2.5), attribute names match in any case (§2.1), path-less
@@ -51,15 +51,20 @@ class Tolerances:
     # The enterprise manager (a singular reference) as a one-element array, as a bare id, and
     # an empty id meaning "no manager": RFC 7643 §4.3 makes it a complex attribute.
     manager_shapes: bool = _serves(
-        source="idp-behaviour.md §1.3 Manager: Entra's Example 5 and SCIM Validator runs")
+        source="https://learn.microsoft.com/entra/identity/app-provisioning/"
+               "use-scim-to-provision-users-and-groups#handling-provisioning-and-deprovisioning-"
+               "of-users (Example 5); SCIM Validator runs seen by third parties")
     # A PatchOp message without `schemas`: some Okta group PATCH examples omit it, where
     # RFC 7644 §3.5.2 names the PatchOp URN.
     patch_without_schemas: bool = _serves(
-        source="idp-behaviour.md §3.1 Groups (Push Groups): Okta's group PATCH examples")
+        source="https://developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20/"
+               "#update-specific-group-membership (Okta's group PATCH examples)")
     # A PATCH path naming an extension attribute without its URN ("manager"), as Entra's
     # manager update does; RFC 7644 §3.10 lets clients omit only the core schema's URN.
     unqualified_extension_path: bool = _serves(
-        source="idp-behaviour.md §1.3 Manager: Entra's manager update, path \"manager\"")
+        source="https://learn.microsoft.com/entra/identity/app-provisioning/"
+               "use-scim-to-provision-users-and-groups#handling-provisioning-and-deprovisioning-"
+               "of-users (Entra's manager update, path \"manager\")")
 
     @classmethod
     def all(cls) -> Tolerances:
