@@ -82,9 +82,14 @@ class Client:
         return Client(self.http, self.base_url, **options)
 
     def url(self, path: str) -> str:
-        """`path` under the base URL; an absolute URL is kept as it is."""
+        """`path` under the base URL. An absolute URL is kept as it is, and so is a path that
+        already starts with the base URL's path (a `location` or `$ref` a target wrote as an
+        absolute path, `/scim/v2/Users/1`), resolved against the target's origin."""
         if path.startswith(("http://", "https://")):
             return path
+        base_path = httpx.URL(self.base_url).raw_path.decode("ascii").rstrip("/")
+        if base_path and path.startswith(base_path + "/"):
+            return self.base_url[:-len(base_path)] + path
         return self.base_url + "/" + path.lstrip("/")
 
     def at_target(self, url: str) -> bool:

@@ -196,6 +196,9 @@ class Values:
                 continue
             elif (sub.name in only) if only is not None else _writable(sub):
                 out[sub.name] = self.simple(sub, attr)
+        if not out:
+            # An empty value would judge the suite's own `{}`, not the target.
+            not_applicable(f"the target declares no sub-attribute of {attr.name} a client sets")
         return out
 
     def value(self, attr: Attribute) -> Any:

@@ -163,3 +163,15 @@ def test_ring_keeps_only_the_newest_exchanges() -> None:
     assert [e.url.rsplit("/", 1)[-1] for e in ring.since(3)] == ["3", "4"]
     assert ring.since(0) == list(ring.held)
     assert ring.since(5) == []
+
+
+@pytest.mark.parametrize(("path", "url"), [
+    pytest.param("/Users/1", "https://bridge.example/scim/v2/Users/1", id="relative"),
+    pytest.param("Users", "https://bridge.example/scim/v2/Users", id="no-slash"),
+    pytest.param("/scim/v2/Users/1", "https://bridge.example/scim/v2/Users/1",
+                 id="absolute-path"),
+    pytest.param("https://other.example/x", "https://other.example/x", id="url"),
+])
+def test_paths_resolve_however_a_target_wrote_them(path, url) -> None:
+    client, _ = make_client()
+    assert client.url(path) == url
