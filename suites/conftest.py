@@ -12,10 +12,10 @@ import httpx
 import pytest
 
 from scimcert.harness.checks import body_of, expect, expect_status, precondition
-from scimcert.harness.factory import CREATED
+from scimcert.harness.factory import CREATED, declared_part
 from scimcert.harness.messages import patch_op
 from scimcert.harness.outcome import not_applicable
-from scimcert.scim.schema import Attribute, Registry, ResourceType
+from scimcert.scim.schema import ResourceType
 from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
 
 NO_ENTERPRISE = ("the target's User resource type does not declare the "
@@ -123,47 +123,6 @@ def fit_user(registry, user_type) -> Callable[[dict[str, Any]], dict[str, Any]]:
     (RFC 7644 §3.3, §3.12 invalidValue)."""
 
     def fit(body: dict[str, Any]) -> dict[str, Any]:
-        return body if user_type is None else declared_only(registry, user_type, body)
+        return body if user_type is None else declared_part(registry, user_type, body)
 
     return fit
-
-
-def declared_only(registry: Registry, rtype: ResourceType, body: dict[str, Any]
-                  ) -> dict[str, Any]:
-    """`body` without what `rtype` does not declare, at every depth."""
-    out: dict[str, Any] = {}
-    for key, value in body.items():
-        if key.lower() == "schemas":
-            out[key] = value
-            continue
-        urn = rtype.extension_urn(key)
-        if urn is not None:
-            schema = registry.schema(urn)
-            if schema is not None and isinstance(value, dict):
-                out[key] = _declared_members(schema.attribute, value)
-            continue
-        attr = registry.top_attribute(rtype, key)
-        if attr is not None:
-            out[key] = _declared_value(attr, value)
-    if isinstance(out.get("schemas"), list):
-        kept = {key.lower() for key in out}
-        out["schemas"] = [urn for urn in out["schemas"]
-                          if str(urn).lower() == rtype.schema.lower()
-                          or (rtype.extension_urn(str(urn)) and str(urn).lower() in kept)]
-    return out
-
-
-def _declared_members(lookup: Callable[[str], Attribute | None], value: dict[str, Any]
-                      ) -> dict[str, Any]:
-    return {key: _declared_value(attr, item) for key, item in value.items()
-            if (attr := lookup(key)) is not None}
-
-
-def _declared_value(attr: Attribute, value: Any) -> Any:
-    if not attr.is_complex:
-        return value
-    if isinstance(value, list):
-        return [kept for kept in (_declared_value(attr, item) for item in value) if kept != {}]
-    if isinstance(value, dict):
-        return _declared_members(attr.sub, value)
-    return value

@@ -182,6 +182,13 @@ class Factory:
             small = {**self.minimal(rtype), **(overrides or {})}
             return self._created(endpoint, self.client.post(endpoint, json=small))
 
+    def post(self, rtype: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST exactly `body` as a precondition, with no fallback to the minimal body: what
+        data sets use, whose values the tests then query."""
+        endpoint = self.endpoint(rtype)
+        with precondition(CREATED):
+            return self._created(endpoint, self.client.post(endpoint, json=body))
+
     def attempt(self, rtype: str, body: dict[str, Any]) -> Any:
         """POST `body` to `rtype`'s endpoint as the test's own step: the answer is returned for the
         test to judge, and whatever it created is registered for cleanup."""
@@ -219,36 +226,42 @@ def _refused(status: int) -> bool:
 
 def declared_part(registry: Registry, rtype: ResourceType, body: dict[str, Any]
                   ) -> dict[str, Any]:
-    """`body` with only the attributes and sub-attributes `rtype` declares on the target (an
-    undeclared extension left out, with its URN in `schemas`)."""
+    """`body` without what `rtype` does not declare on the target, at every depth (an undeclared
+    extension left out, with its URN in `schemas`): a provider publishes the subset it supports
+    (RFC 7643 §7) and may refuse the rest (RFC 7644 §3.3)."""
     out: dict[str, Any] = {}
     for key, value in body.items():
-        if key == "schemas":
+        if key.lower() == "schemas":
             out[key] = value
             continue
         urn = rtype.extension_urn(key)
         if urn is not None:
             schema = registry.schema(urn)
             if schema is not None and isinstance(value, dict):
-                out[key] = {k: v for k, v in value.items() if schema.attribute(k) is not None}
+                out[key] = _declared_members(schema.attribute, value)
             continue
         attr = registry.top_attribute(rtype, key)
-        if attr is None:
-            continue
-        out[key] = _declared_value(attr, value)
+        if attr is not None:
+            out[key] = _declared_value(attr, value)
     if isinstance(out.get("schemas"), list):
-        wanted = {rtype.schema.lower(), *(u.lower() for u in rtype.extension_urns)}
-        out["schemas"] = [s for s in out["schemas"] if str(s).lower() in wanted
-                          and (str(s).lower() == rtype.schema.lower() or
-                               any(k.lower() == str(s).lower() for k in out))]
+        kept = {key.lower() for key in out}
+        out["schemas"] = [urn for urn in out["schemas"]
+                          if str(urn).lower() == rtype.schema.lower()
+                          or (rtype.extension_urn(str(urn)) and str(urn).lower() in kept)]
     return out
+
+
+def _declared_members(lookup: Callable[[str], Attribute | None], value: dict[str, Any]
+                      ) -> dict[str, Any]:
+    return {key: _declared_value(attr, item) for key, item in value.items()
+            if (attr := lookup(key)) is not None}
 
 
 def _declared_value(attr: Attribute, value: Any) -> Any:
     if not attr.is_complex:
         return value
     if isinstance(value, list):
-        return [_declared_value(attr, item) for item in value]
+        return [kept for kept in (_declared_value(attr, item) for item in value) if kept != {}]
     if isinstance(value, dict):
-        return {k: v for k, v in value.items() if attr.sub(k) is not None}
+        return _declared_members(attr.sub, value)
     return value

@@ -17,13 +17,10 @@ import pytest
 from scimcert import paths
 from scimcert.harness.checks import (
     CheckFailure,
-    body_of,
     expect,
     expect_list,
-    expect_status,
-    precondition,
 )
-from scimcert.harness.factory import CREATED, Factory, declared_part
+from scimcert.harness.factory import Factory, declared_part
 from scimcert.harness.messages import fill
 from scimcert.harness.outcome import not_applicable
 from scimcert.scim.errors import ScimError
@@ -159,16 +156,7 @@ def dataset(scim_session, cleanup, target, registry) -> Dataset:
         body = fill({k: v for k, v in bodies[key].items() if k not in ("id", "meta")},
                     {**names, **ids})
         sent[key] = {**factory.minimal(rtype.name), **declared_part(registry, rtype, body)}
-        with precondition(CREATED):
-            resp = scim_session.post(rtype.endpoint, json=sent[key])
-            created = body_of(resp) if resp.is_success else None
-            if isinstance(created, dict) and isinstance(created.get("id"), str):
-                cleanup.register(rtype.endpoint, created["id"])
-            expect_status(resp, 201)
-            expect(isinstance(created, dict) and isinstance(created.get("id"), str),
-                   f"POST {rtype.endpoint} answers the created resource with its id",
-                   expected="an object with a string id", actual=created, resp=resp)
-        users[key] = created
+        users[key] = factory.post(rtype.name, sent[key])
     return Dataset(names["run"], names, sent, users, unit_only)
 
 
