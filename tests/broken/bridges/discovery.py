@@ -228,6 +228,27 @@ class ResourceTypeByIdMissing(Discovery):
 
 
 @defect(
+    "schema-by-id-core-only",
+    requirements=["rfc7644/4/by-id"],
+    summary="A schema read by id answers 404 unless it is the core schema of a resource type",
+    strict=True,
+    note="by-id is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "discovery/test_endpoints.py::test_schema_is_readable_by_id",
+    ],
+)
+class SchemaByIdCoreOnly(Discovery):
+    """Looks a schema read by id up among the core schemas of the resource types, not among
+    every schema /Schemas lists: the enterprise extension is listed but answers 404."""
+
+    def schema(self, urn: str, base: str) -> dict[str, Any]:
+        cores = {rt.schema.lower() for rt in self.registry.resource_types.values()}
+        if urn.lower() not in cores:
+            raise not_found(f"Schema {urn!r} not found")
+        return super().schema(urn, base)
+
+
+@defect(
     "unknown-schema-id-answers-400",
     requirements=["rfc7644/4/unknown-id-404"],
     summary="An unknown schema id is answered 400, not 404",

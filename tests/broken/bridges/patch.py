@@ -83,6 +83,27 @@ class AddMembersReplaces(Pipeline):
 
 
 @defect(
+    "add-to-no-members-dropped",
+    requirements=["rfc7644/3.5.2.1/add-multi-valued"],
+    summary="An add to a group with no members yet is acknowledged but not stored",
+    proves=[
+        "groups/test_members.py::test_add_one_member",
+        "groups/test_members.py::test_add_several_members_in_one_operation",
+    ],
+)
+class AddToNoMembersDropped(edits.EditedPatch):
+    """Appends an `add` on members to the group's member list, and skips the operation when
+    the group has no list yet (no `members` key): the first members of an empty group are
+    acknowledged with 200 but never stored (RFC 7644 §3.5.2.1: add creates the attribute)."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        if rtype in self.relations.group_types and edits.op_name(op) == "add" \
+                and edits.op_path(op) == "members" and not current.get("members"):
+            return None
+        return op
+
+
+@defect(
     "patch-answers-old-resource",
     requirements=["rfc7644/3.5.2/patch-answer"],
     summary="PATCH answers with the resource as it was before the change",

@@ -48,6 +48,7 @@ class UserWithoutSchemas(Pipeline):
         "representation/test_resources.py::test_listed_groups_are_valid_groups",
         "representation/test_resources.py::test_patched_group_is_a_valid_group",
         "representation/test_resources.py::test_read_group_is_a_valid_group",
+        "representation/test_resources.py::test_replaced_group_is_a_valid_group",
     ],
 )
 class GroupMembersAsStrings(Pipeline):

@@ -127,3 +127,53 @@ class ReadOnlyPatchIgnored(edits.EditedPatch):
 def mutability_as_invalid_value(exchange: Exchange) -> None:
     """Refuses a readOnly change with scimType invalidValue."""
     rename_scim_type(exchange, "mutability", "invalidValue")
+
+
+@defect(
+    "user-groups-joined-on-create",
+    requirements=["rfc7644/3.3/read-only-create-ignored"],
+    summary="A created user's readOnly groups value adds it to those groups",
+    proves=["groups/test_members.py::test_user_groups_attribute_is_read_only"],
+)
+class UserGroupsJoinedOnCreate(Pipeline):
+    """Reads the readOnly `groups` of a created user as memberships to make, as bridges whose
+    backend keeps membership on the user record do: each group it names gains the user as a
+    member, instead of the value being ignored (RFC 7644 §3.3)."""
+
+    def create(self, rtype: str, body: Any) -> Resource:
+        created = super().create(rtype, body)
+        if rtype not in self.relations.member_types or not isinstance(body, dict):
+            return created
+        for item in body.get("groups") or ():
+            gid = item.get("value") if isinstance(item, dict) else None
+            found = self.store.find(gid) if isinstance(gid, str) else None
+            if found is None or found[0] not in self.relations.group_types:
+                continue
+            gtype, group = found
+            with self.store.lock:
+                members = [*group.get("members", ()), {"value": created["id"]}]
+                self.update(gtype, group, self.prepare(gtype, {**group, "members": members},
+                                                       group))
+        return created
+
+
+@defect(
+    "client-meta-created-kept",
+    requirements=["rfc7644/3.3/read-only-create-ignored"],
+    summary="A create keeps the meta.created the client sent",
+    proves=["users/test_meta.py::test_client_supplied_meta_is_ignored"],
+)
+class ClientMetaCreatedKept(Pipeline):
+    """Keeps a client's meta.created on create, a path meant for importing accounts with their
+    original dates, instead of ignoring the readOnly meta (RFC 7643 §3.1)."""
+
+    def create(self, rtype: str, body: Any) -> Resource:
+        created = super().create(rtype, body)
+        meta = body.get("meta") if isinstance(body, dict) else None
+        sent = meta.get("created") if isinstance(meta, dict) else None
+        if not isinstance(sent, str):
+            return created
+        with self.store.lock:
+            dated = {**created, "meta": {**created["meta"], "created": sent}}
+            self.store.table(rtype).put(dated)
+        return dated

@@ -598,3 +598,30 @@ class PutIgnoresActive(Pipeline):
         if rtype == "User" and isinstance(body, dict):
             body = {k: v for k, v in body.items() if k.lower() != "active"}
         return super().replace(rtype, rid, body, if_match)
+
+
+@defect(
+    "deleted-group-cached",
+    requirements=["rfc7644/3.6/deleted-404"],
+    summary="A deleted group is still answered by id from a cache the delete leaves",
+    proves=["groups/test_create.py::test_deleted_group_answers_404"],
+)
+class DeletedGroupCached(Pipeline):
+    """Keeps the last copy of every group it reads in a cache, meant to spare rebuilding large
+    member lists, and answers from it when the store has no such group; a DELETE does not
+    evict the cache, so a deleted group stays readable by id."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cached: dict[str, Resource] = {}
+
+    def get(self, rtype: str, rid: str) -> Resource:
+        if rtype not in self.relations.group_types:
+            return super().get(rtype, rid)
+        found = self.store.table(rtype).get(rid)
+        if found is None:
+            found = self.cached.get(rid)
+        if found is None:
+            raise not_found(f"{rtype} {rid!r} not found")
+        self.cached[rid] = found
+        return found
