@@ -31,6 +31,7 @@ from scimcert.scim.filter import evaluate, parse, to_string
 from scimcert.scim.filter.ast import And, Compare, Node, Not, Or, Present, ValuePath
 from scimcert.scim.filter.lexer import tokenize
 from scimcert.scim.schema import Attribute, AttrPath, Registry, ResourceType
+from scimcert.scim.tolerance import Tolerances
 from scimcert.scim.urns import SEARCH_REQUEST_URN, USER_URN
 
 # RFC 7644 §3.4.3 only lets clients use POST /.search; a provider that does not serve it answers
@@ -43,6 +44,10 @@ REFUSAL = ("RFC 7644 §3.12: invalidFilter covers \"the specified attribute and 
 # expression including the "schemas" attribute", which no schema declares.
 SCHEMAS = "schemas"
 LOGICAL = {And: "and", Or: "or", Not: "not"}
+# The filter forms an IdP sends that RFC 7644 §3.4.2.2 lacks, which the truth table holds under
+# their IdP requirement: Entra's `emails[type eq "work"].value eq "x"`. The suite must read them
+# to know the answer expected, whatever the target makes of them.
+IDP_FORMS = Tolerances(value_path_sub_attribute=True)
 
 
 def load_filters(name: str) -> Any:
@@ -208,7 +213,7 @@ def unfit(text: str, registry: Registry, defaults: Registry) -> str | None:
     schema the fixtures assume (RFC 7644 §3.4.2.2: "The actual comparison is dependent on the
     attribute type")."""
     try:
-        node = parse(text)
+        node = parse(text, IDP_FORMS)
     except ScimError:
         return None
     mine, rfc = user_type(registry), user_type(defaults)
@@ -316,7 +321,7 @@ class Population:
     def selected(self, text: str, view: Callable[[str], dict[str, Any]]) -> list[str]:
         """The data-set keys whose `view` matches `text` under the target's declared schema
         (RFC 7644 §3.4.2.2: string comparison follows the declared "caseExact")."""
-        node, rtype = parse(text), user_type(self.registry)
+        node, rtype = parse(text, IDP_FORMS), user_type(self.registry)
         return sorted(key for key in self.dataset.users
                       if evaluate(node, view(key), self.registry, rtype))
 
@@ -409,7 +414,7 @@ class Population:
         """The first part of the filter `text` the target refuses on its own, described: a
         comparison (in the schema's spelling), a value path, or a logical operator or grouping;
         None when it answers every part."""
-        node = parse(text)
+        node = parse(text, IDP_FORMS)
         for part in _parts(node):
             canonical = to_string(self.canonical(part))
             if not self.answers(scim, canonical):
