@@ -25,6 +25,10 @@ from tests.broken.bridges.registry import defect
     "unauthorized-plain-text",
     requirements=["rfc7644/3.12/error-body", "okta/spec-test/bad-token-401"],
     summary="401 answers have a plain-text body instead of a SCIM Error",
+    proves=[
+        "auth/test_credentials.py::test_bad_credentials_answer_scim_error",
+        "auth/test_credentials.py::test_bad_credentials_pass_okta_check",
+    ],
 )
 @answers
 def unauthorized_plain_text(exchange: Exchange) -> None:
@@ -252,6 +256,10 @@ def malformed_json_as_500(exchange: Exchange) -> None:
     summary="Error answers are labelled application/json, not application/scim+json",
     strict=True,
     note="error-media-type is SHOULD (RFC 7644 §3.1): only a failure under --scim-strict.",
+    proves=[
+        "auth/test_credentials.py::test_bad_credentials_answer_is_scim_json",
+        "errors/test_errors.py::test_error_answer_is_scim_json",
+    ],
 )
 @answers
 def error_answers_plain_json(exchange: Exchange) -> None:
