@@ -17,10 +17,13 @@ import pytest
 from scimcert import paths
 from scimcert.harness.checks import (
     CheckFailure,
+    body_of,
     expect,
     expect_list,
+    expect_status,
+    precondition,
 )
-from scimcert.harness.factory import Factory, declared_part
+from scimcert.harness.factory import CREATED, Factory, declared_part
 from scimcert.harness.messages import fill
 from scimcert.harness.outcome import not_applicable
 from scimcert.scim.errors import ScimError
@@ -41,10 +44,10 @@ REFUSAL = ("RFC 7644 §3.12: invalidFilter covers \"the specified attribute and 
 # expression including the "schemas" attribute", which no schema declares.
 SCHEMAS = "schemas"
 LOGICAL = {And: "and", Or: "or", Not: "not"}
-
-# The suite reads the filters it sends as their senders mean them: the truth table holds Entra's
-# value-path lookup `emails[type eq "work"].value eq …` (entra/filter/value-path-sub-attribute).
-SENT = Tolerances(value_path_sub_attribute=True)
+# The filter forms an IdP sends that RFC 7644 §3.4.2.2 lacks, which the truth table holds under
+# their IdP requirement: Entra's `emails[type eq "work"].value eq "x"`. The suite must read them
+# to know the answer expected, whatever the target makes of them.
+IDP_FORMS = Tolerances(value_path_sub_attribute=True)
 
 
 def load_filters(name: str) -> Any:
@@ -161,7 +164,16 @@ def dataset(scim_session, cleanup, target, registry) -> Dataset:
         body = fill({k: v for k, v in bodies[key].items() if k not in ("id", "meta")},
                     {**names, **ids})
         sent[key] = {**factory.minimal(rtype.name), **declared_part(registry, rtype, body)}
-        users[key] = factory.post(rtype.name, sent[key])
+        with precondition(CREATED):
+            resp = scim_session.post(rtype.endpoint, json=sent[key])
+            created = body_of(resp) if resp.is_success else None
+            if isinstance(created, dict) and isinstance(created.get("id"), str):
+                cleanup.register(rtype.endpoint, created["id"])
+            expect_status(resp, 201)
+            expect(isinstance(created, dict) and isinstance(created.get("id"), str),
+                   f"POST {rtype.endpoint} answers the created resource with its id",
+                   expected="an object with a string id", actual=created, resp=resp)
+        users[key] = created
     return Dataset(names["run"], names, sent, users, unit_only)
 
 
@@ -201,7 +213,7 @@ def unfit(text: str, registry: Registry, defaults: Registry) -> str | None:
     schema the fixtures assume (RFC 7644 §3.4.2.2: "The actual comparison is dependent on the
     attribute type")."""
     try:
-        node = parse(text, SENT)
+        node = parse(text, IDP_FORMS)
     except ScimError:
         return None
     mine, rfc = user_type(registry), user_type(defaults)
@@ -309,7 +321,7 @@ class Population:
     def selected(self, text: str, view: Callable[[str], dict[str, Any]]) -> list[str]:
         """The data-set keys whose `view` matches `text` under the target's declared schema
         (RFC 7644 §3.4.2.2: string comparison follows the declared "caseExact")."""
-        node, rtype = parse(text, SENT), user_type(self.registry)
+        node, rtype = parse(text, IDP_FORMS), user_type(self.registry)
         return sorted(key for key in self.dataset.users
                       if evaluate(node, view(key), self.registry, rtype))
 
@@ -402,7 +414,7 @@ class Population:
         """The first part of the filter `text` the target refuses on its own, described: a
         comparison (in the schema's spelling), a value path, or a logical operator or grouping;
         None when it answers every part."""
-        node = parse(text, SENT)
+        node = parse(text, IDP_FORMS)
         for part in _parts(node):
             canonical = to_string(self.canonical(part))
             if not self.answers(scim, canonical):

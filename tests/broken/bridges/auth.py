@@ -25,6 +25,10 @@ from tests.broken.bridges.registry import defect
     strict=True,
     note=("Runs with --scim-strict: rfc7644/2/access-control is graded SHOULD after the RFC-text "
           "audit, so its failure is a deviation unless strict."),
+    proves=[
+        "auth/test_credentials.py::test_bad_credentials_pass_okta_check",
+        "auth/test_credentials.py::test_unauthenticated_create_is_refused",
+    ],
 )
 def auth_disabled(**options: Any) -> Starlette:
     """Serves SCIM without checking credentials at all."""
@@ -39,6 +43,7 @@ def auth_disabled(**options: Any) -> Starlette:
     note=("unauthorized-401 is SHOULD in the catalogue (RFC 7644 §3.12); without --scim-strict the"
           " wrong-token probe is a deviation. Missing and non-Bearer credentials still get 401, so"
           " the MUST access-control test passes."),
+    proves=["auth/test_credentials.py::test_bad_credentials_answer_401"],
 )
 @requests
 def any_bearer_token(scope: Scope, tokens: Sequence[str]) -> Scope:
@@ -54,6 +59,7 @@ def any_bearer_token(scope: Scope, tokens: Sequence[str]) -> Scope:
     "unauthorized-without-challenge",
     requirements=["rfc7644/2/www-authenticate"],
     summary="401 answers carry no WWW-Authenticate header",
+    proves=["auth/test_credentials.py::test_401_answer_names_scheme_in_www_authenticate"],
 )
 @answers
 def unauthorized_without_challenge(exchange: Exchange) -> None:

@@ -19,6 +19,7 @@ from tests.broken.bridges.registry import defect
     "bulk-operations-isolated",
     requirements=["rfc7644/3.7.2/bulk-id-reference"],
     summary="Each bulk operation runs alone, so bulkId references never resolve",
+    proves=["bulk/test_bulk.py::test_bulk_id_reference_is_replaced_by_the_new_id"],
 )
 class BulkOperationsIsolated(Bulk):
     """Runs each bulk operation on its own, so a bulkId: reference never resolves."""
@@ -37,6 +38,7 @@ class BulkOperationsIsolated(Bulk):
     "bulk-id-dropped",
     requirements=["rfc7644/3.7/bulk-id-echoed"],
     summary="Bulk results leave out the bulkId of each POST",
+    proves=["bulk/test_bulk.py::test_post_results_echo_the_bulk_ids"],
 )
 class BulkIdDropped(Bulk):
     """Leaves bulkId out of the results of a BulkResponse."""
@@ -51,6 +53,7 @@ class BulkIdDropped(Bulk):
     "bulk-limit-not-enforced",
     requirements=["rfc7644/3.7.4/max-operations-413"],
     summary="More operations than maxOperations are run in batches instead of a 413",
+    proves=["bulk/test_bulk.py::test_more_operations_than_max_answer_413"],
 )
 class BulkLimitNotEnforced(Bulk):
     """Advertises maxOperations but splits a longer BulkRequest into batches instead of a 413."""
@@ -70,6 +73,7 @@ class BulkLimitNotEnforced(Bulk):
     "bulk-stops-at-first-error",
     requirements=["rfc7644/3.7/continue-on-error", "rfc7644/3.7.3/all-results"],
     summary="A BulkRequest stops at its first failed operation",
+    proves=["bulk/test_bulk.py::test_every_operation_is_attempted_without_fail_on_errors"],
 )
 class BulkStopsAtFirstError(Bulk):
     """Stops a BulkRequest at its first failed operation, as if failOnErrors were 1."""
@@ -86,6 +90,7 @@ class BulkStopsAtFirstError(Bulk):
     summary="failOnErrors is ignored: every operation is attempted",
     strict=True,
     note="fail-on-errors is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=["bulk/test_bulk.py::test_fail_on_errors_stops_after_that_many_errors"],
 )
 class FailOnErrorsIgnored(Bulk):
     """Ignores failOnErrors: every operation is attempted."""
@@ -100,6 +105,7 @@ class FailOnErrorsIgnored(Bulk):
     "bulk-location-missing",
     requirements=["rfc7644/3.7.3/status-and-location"],
     summary="Bulk results carry no location",
+    proves=["bulk/test_bulk.py::test_results_carry_status_and_location"],
 )
 class BulkLocationMissing(Bulk):
     """Leaves location out of the results of a BulkResponse."""
@@ -114,6 +120,7 @@ class BulkLocationMissing(Bulk):
     "bulk-response-wrong-urn",
     requirements=["rfc7644/3.7/bulk-200"],
     summary="The BulkResponse names the BulkRequest URN in schemas",
+    proves=["bulk/test_bulk.py::test_bulk_answers_200_with_a_bulk_response"],
 )
 class BulkResponseWrongUrn(Bulk):
     """Names the BulkRequest URN in the schemas of its BulkResponse."""
@@ -127,6 +134,7 @@ class BulkResponseWrongUrn(Bulk):
     "limit-unnamed",
     requirements=["rfc7644/3.7.4/limit-named"],
     summary="413 answers have a detail that names no limit",
+    proves=["bulk/test_bulk.py::test_413_names_the_exceeded_limit"],
 )
 @answers
 def limit_unnamed(exchange: Exchange) -> None:

@@ -20,6 +20,11 @@ from tests.broken.bridges.registry import defect
     "json-content-type",
     requirements=["rfc7644/3.8/accept-scim-json", "entra/responses/scim-json"],
     summary="Answers are labelled application/json, not application/scim+json",
+    proves=[
+        "content_type/test_media_type.py::test_accept_scim_json_gets_scim_json",
+        "content_type/test_media_type.py::test_answer_is_scim_json",
+        "errors/test_errors.py::test_error_answer_is_scim_json",
+    ],
 )
 @answers
 def json_content_type(exchange: Exchange) -> None:
@@ -33,6 +38,7 @@ def json_content_type(exchange: Exchange) -> None:
     "double-encoded-text",
     requirements=["rfc7644/3.8/utf-8"],
     summary="Text is stored double-encoded (UTF-8 bytes read as Latin-1)",
+    proves=["content_type/test_media_type.py::test_non_ascii_text_round_trips"],
 )
 class DoubleEncodedText(Pipeline):
     """Stores text fields double-encoded: the UTF-8 bytes read back as Latin-1."""
@@ -51,6 +57,7 @@ class DoubleEncodedText(Pipeline):
     summary="Answers are application/json unless Accept names scim+json",
     strict=True,
     note="default-scim-json is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=["content_type/test_media_type.py::test_answer_is_scim_json"],
 )
 @answers
 def json_unless_scim_asked(exchange: Exchange) -> None:
@@ -63,6 +70,7 @@ def json_unless_scim_asked(exchange: Exchange) -> None:
     "charset-refused",
     requirements=["okta/spec-test/charset-content-type"],
     summary="A Content-Type with a charset parameter is refused with 415",
+    proves=["content_type/test_media_type.py::test_create_with_request_media_type_succeeds"],
 )
 @refuses(415, "unsupported Content-Type")
 def charset_refused(scope: Scope) -> bool:
@@ -74,6 +82,7 @@ def charset_refused(scope: Scope) -> bool:
     "json-request-refused",
     requirements=["okta/spec-test/json-content-type"],
     summary="A body sent as application/json is refused with 415",
+    proves=["content_type/test_media_type.py::test_create_with_request_media_type_succeeds"],
 )
 @refuses(415, "send application/scim+json")
 def json_request_refused(scope: Scope) -> bool:
@@ -87,6 +96,7 @@ def json_request_refused(scope: Scope) -> bool:
     summary="Accept: application/json is refused with 406",
     strict=True,
     note="accept-json is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=["content_type/test_media_type.py::test_accept_json_gets_json"],
 )
 @refuses(406, "only application/scim+json is served")
 def accept_json_refused(scope: Scope) -> bool:

@@ -24,6 +24,11 @@ from tests.broken.bridges.registry import defect
     "etag-header-missing",
     requirements=["rfc7644/3.14/etag-header"],
     summary="ServiceProviderConfig advertises etag, but no answer has an ETag header",
+    proves=[
+        "etag/test_etag.py::test_get_answer_carries_etag",
+        "etag/test_etag.py::test_post_answer_carries_etag",
+        "etag/test_etag.py::test_write_answer_carries_etag",
+    ],
 )
 @answers
 def etag_header_missing(exchange: Exchange) -> None:
@@ -35,6 +40,10 @@ def etag_header_missing(exchange: Exchange) -> None:
     "if-match-ignored",
     requirements=["rfc7644/3.14/if-match-mismatch-412"],
     summary="If-Match is never checked: a stale version overwrites the resource",
+    proves=[
+        "etag/test_etag.py::test_stale_if_match_answers_412",
+        "etag/test_etag.py::test_stale_if_match_changes_nothing",
+    ],
 )
 class IfMatchIgnored(Pipeline):
     """Advertises etag but never checks If-Match: a stale version overwrites the resource."""
@@ -47,6 +56,7 @@ class IfMatchIgnored(Pipeline):
     "if-none-match-ignored",
     requirements=["rfc7644/3.14/if-none-match-304"],
     summary="If-None-Match is ignored: an unchanged resource answers 200, not 304",
+    proves=["etag/test_etag.py::test_if_none_match_current_version_answers_304"],
 )
 @requests
 def if_none_match_ignored(scope: Scope, tokens: Sequence[str]) -> Scope:
@@ -61,6 +71,7 @@ def if_none_match_ignored(scope: Scope, tokens: Sequence[str]) -> Scope:
     strict=True,
     note=("etag-changes is SHOULD in the catalogue (RFC 7232 §2.1: a weak validator should change "
           "on a significant change); without --scim-strict the unchanged ETag is a deviation"),
+    proves=["etag/test_etag.py::test_modification_changes_etag"],
 )
 class VersionNeverChanges(Pipeline):
     """Keeps the first version of a resource as its ETag, whatever changes."""
@@ -110,6 +121,7 @@ def _strong_etags(*, tokens: Sequence[str] = (), **options: Any) -> Rewrite:
     "if-match-against-last-modified",
     requirements=["rfc7644/3.14/if-match-current"],
     summary="If-Match is compared with lastModified: a current strong ETag gets 412",
+    proves=["etag/test_etag.py::test_current_strong_if_match_succeeds"],
 )
 def if_match_against_last_modified(*, tokens: Sequence[str] = (), **options: Any) -> Rewrite:
     """Serves strong ETags but compares If-Match with meta.lastModified, so the current tag of
@@ -122,6 +134,7 @@ def if_match_against_last_modified(*, tokens: Sequence[str] = (), **options: Any
     "if-none-match-any",
     requirements=["rfc7644/3.14/if-none-match-other"],
     summary="Any If-None-Match is answered 304, whatever version it names",
+    proves=["etag/test_etag.py::test_if_none_match_other_version_answers_resource"],
 )
 @requests
 def if_none_match_any(scope: Scope, tokens: Sequence[str]) -> Scope:
@@ -136,6 +149,10 @@ def if_none_match_any(scope: Scope, tokens: Sequence[str]) -> Scope:
     summary="meta.version is written bare while the ETag header is quoted",
     strict=True,
     note="version-equals-etag is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=[
+        "etag/test_etag.py::test_etag_equals_meta_version",
+        "users/test_meta.py::test_meta_version_equals_etag_header",
+    ],
 )
 class VersionUnquoted(Pipeline):
     """Writes meta.version bare (3) while the ETag header is W/"3"."""

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 
 from scimcert.bridge.pipeline import Pipeline
 from scimcert.bridge.store import Resource
-from scimcert.scim.errors import INVALID_FILTER, ScimError, bad_request
+from scimcert.scim.errors import INVALID_FILTER, INVALID_VALUE, ScimError, bad_request
 from scimcert.scim.filter.ast import And, Compare, Node, Not, Or, Present, ValuePath
 from scimcert.scim.schema import AttrPath, ResourceType
 from scimcert.scim.urns import USER_URN
@@ -26,6 +26,7 @@ from tests.broken.bridges.registry import defect, without_tolerance
     "and-evaluated-as-or",
     requirements=["rfc7644/3.4.2.2/logical-operators"],
     summary="The filter operator and is evaluated as or",
+    proves=["query/test_filter.py::test_filter_returns_exactly_the_matching_users"],
 )
 class AndEvaluatedAsOr(Pipeline):
     """Evaluates `and` like `or`."""
@@ -49,6 +50,7 @@ def _and_as_or(node: Node) -> Node:
     "starts-with-as-contains",
     requirements=["rfc7644/3.4.2.2/attribute-operators"],
     summary="sw is evaluated like co",
+    proves=["query/test_filter.py::test_filter_returns_exactly_the_matching_users"],
 )
 class StartsWithAsContains(edits.RewrittenFilter):
     """Evaluates `sw` like `co` (a LIKE '%x%' query)."""
@@ -63,6 +65,7 @@ class StartsWithAsContains(edits.RewrittenFilter):
     "boolean-ordering",
     requirements=["rfc7644/3.4.2.2/boolean-ordering"],
     summary="gt/ge/lt/le on booleans order false before true instead of 400",
+    proves=["query/test_filter.py::test_unsupported_comparison_answers_invalid_filter"],
 )
 class BooleanOrdering(edits.RewrittenFilter):
     """Orders booleans false < true instead of refusing gt/ge/lt/le on them."""
@@ -80,9 +83,41 @@ class BooleanOrdering(edits.RewrittenFilter):
 
 
 @defect(
+    "contains-operators-invalid-value",
+    requirements=["rfc7644/3.4.2.2/unsupported-operator"],
+    summary="co, sw and ew are refused with 400 invalidValue, not invalidFilter",
+    strict=True,
+    note="unsupported-operator is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=["query/test_operators.py::test_operator_is_answered_or_refused_with_invalid_filter"],
+)
+class ContainsOperatorsInvalidValue(Pipeline):
+    """Looks resources up by exact keys only: refuses co, sw and ew, which its store cannot
+    answer, with 400 but scimType invalidValue instead of invalidFilter (RFC 7644 §3.12)."""
+
+    def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
+        node, lenient = super().filters(rtypes, text)
+        found = sorted({op for op in _operators(node) if op in ("co", "sw", "ew")})
+        if found:
+            raise bad_request(INVALID_VALUE, f"operator {found[0]} is not supported")
+        return node, lenient
+
+
+def _operators(node: Node | None) -> list[str]:
+    """The comparison operators of `node`, value filters included."""
+    if isinstance(node, And | Or):
+        return _operators(node.left) + _operators(node.right)
+    if isinstance(node, Not):
+        return _operators(node.inner)
+    if isinstance(node, ValuePath):
+        return _operators(node.filter)
+    return [node.op] if isinstance(node, Compare) else []
+
+
+@defect(
     "case-sensitive-attribute-names",
     requirements=["rfc7644/3.4.2.2/case-insensitive-names"],
     summary="Filter attribute names must be in their schema's case",
+    proves=["query/test_filter.py::test_filter_returns_exactly_the_matching_users"],
 )
 class CaseSensitiveAttributeNames(edits.RewrittenFilter):
     """Refuses attribute names in a filter unless written in their schema's case."""
@@ -109,6 +144,7 @@ class CaseSensitiveAttributeNames(edits.RewrittenFilter):
     strict=True,
     note=("Runs with --scim-strict: complex-value-shorthand (comparing a multi-valued complex "
           "attribute through its value, RFC 7644 §3.4.2.2 Figure 2) is a MAY."),
+    proves=["query/test_filter.py::test_filter_returns_exactly_the_matching_users"],
 )
 class ComplexWithoutSubAttributeMatchesNothing(edits.RewrittenFilter):
     """Compares only simple attributes: a filter on a complex attribute itself matches nothing."""
@@ -126,6 +162,7 @@ class ComplexWithoutSubAttributeMatchesNothing(edits.RewrittenFilter):
     "urn-qualified-matches-nothing",
     requirements=["rfc7644/3.4.2.2/urn-qualified"],
     summary="A URN-qualified filter attribute matches nothing",
+    proves=["query/test_filter.py::test_filter_returns_exactly_the_matching_users"],
 )
 class UrnQualifiedMatchesNothing(edits.RewrittenFilter):
     """Looks a URN-qualified filter attribute up by its full text, so it never matches."""
@@ -143,6 +180,7 @@ class UrnQualifiedMatchesNothing(edits.RewrittenFilter):
     summary="A value filter's comparisons may match different values",
     strict=True,
     note="value-path is MAY in the catalogue: only a failure under --scim-strict.",
+    proves=["query/test_filter.py::test_filter_returns_exactly_the_matching_users"],
 )
 class ValuePathFlattened(edits.RewrittenFilter):
     """Evaluates emails[type eq "home" and primary eq true] across different emails."""
@@ -163,6 +201,7 @@ def _rest(node: Node) -> tuple[Any, ...]:
     "first-value-only",
     requirements=["rfc7644/3.4.2.2/multi-valued-any"],
     summary="Only the first value of a multi-valued attribute is compared",
+    proves=["query/test_filter.py::test_filter_returns_exactly_the_matching_users"],
 )
 class FirstValueOnly(Pipeline):
     """Compares a multi-valued attribute's first value only."""
@@ -177,6 +216,7 @@ class FirstValueOnly(Pipeline):
     "no-precedence",
     requirements=["rfc7644/3.4.2.2/precedence"],
     summary="and and or are evaluated left to right",
+    proves=["query/test_filter.py::test_filter_returns_exactly_the_matching_users"],
 )
 class NoPrecedence(Pipeline):
     """Evaluates `and` and `or` left to right, without `and` binding tighter."""
@@ -201,6 +241,7 @@ def _left_to_right(node: Node) -> Node:
     "unparsable-filter-ignored",
     requirements=["rfc7644/3.4.2.2/unknown-operator"],
     summary="A filter that does not parse is ignored: every resource is listed",
+    proves=["query/test_filter.py::test_unsupported_comparison_answers_invalid_filter"],
 )
 class UnparsableFilterIgnored(Pipeline):
     """Ignores a filter it cannot parse and lists every resource."""
@@ -220,6 +261,7 @@ class UnparsableFilterIgnored(Pipeline):
     summary="A malformed filter is refused with 400 but no scimType",
     strict=True,
     note="invalid-filter is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=["query/test_filter.py::test_malformed_filter_answers_invalid_filter"],
 )
 class FilterErrorUntyped(Pipeline):
     """Refuses a malformed filter with 400 but no scimType."""
@@ -235,6 +277,7 @@ class FilterErrorUntyped(Pipeline):
     "value-path-sub-attribute-refused",
     requirements=["entra/filter/value-path-sub-attribute"],
     summary="A sub-attribute after a value filter is refused with 400",
+    proves=["query/test_filter.py::test_filter_returns_exactly_the_matching_users"],
 )
 def value_path_sub_attribute_refused(**options: Any) -> Starlette:
     """Refuses a sub-attribute after a value filter (emails[type eq "work"].value), which the
@@ -246,6 +289,7 @@ def value_path_sub_attribute_refused(**options: Any) -> Starlette:
     "ordinal-string-ordering",
     requirements=["rfc7644/3.4.2.2/typed-comparison"],
     summary="gt/ge/lt/le order strings by code point, ignoring caseExact",
+    proves=["query/test_filter.py::test_filter_returns_exactly_the_matching_users"],
 )
 class OrdinalStringOrdering(Pipeline):
     """Orders strings code point by code point in gt/ge/lt/le, ignoring caseExact: "Bob" < "al"."""
@@ -291,6 +335,7 @@ def _any_case(holder: Any, name: str) -> Any:
     strict=True,
     note=("Runs with --scim-strict: filtering on schemas is a MAY (RFC 7644 §3.4.2.2: clients MAY "
           "query by schema)."),
+    proves=["query/test_filter.py::test_filter_returns_exactly_the_matching_users"],
 )
 class SchemasNotFilterable(edits.RewrittenFilter):
     """Treats `schemas` as an attribute it does not store, so filtering on it matches nothing."""

@@ -22,6 +22,7 @@ from tests.broken.bridges.registry import defect
     "descending-ignored",
     requirements=["rfc7644/3.4.2.3/sort-by"],
     summary="sortOrder=descending is accepted but results are sorted ascending",
+    proves=["sort/test_sort.py::test_sort_orders_by_the_attribute"],
 )
 class DescendingIgnored(Pipeline):
     """Accepts sortOrder but always sorts ascending."""
@@ -35,6 +36,7 @@ class DescendingIgnored(Pipeline):
     "descending-by-default",
     requirements=["rfc7644/3.4.2.3/default-ascending"],
     summary="Without sortOrder, results sort descending",
+    proves=["sort/test_sort.py::test_sort_orders_by_the_attribute"],
 )
 class DescendingByDefault(Pipeline):
     """Sorts descending when sortOrder is not given."""
@@ -47,6 +49,7 @@ class DescendingByDefault(Pipeline):
     "sort-by-sub-attribute-refused",
     requirements=["rfc7644/3.4.2.3/sub-attribute"],
     summary="sortBy naming a sub-attribute is refused with 400",
+    proves=["sort/test_sort.py::test_sort_orders_by_the_attribute"],
 )
 class SortBySubAttributeRefused(Pipeline):
     """Refuses a sortBy naming a sub-attribute (name.familyName) with 400."""
@@ -61,6 +64,7 @@ class SortBySubAttributeRefused(Pipeline):
     "ordinal-sort",
     requirements=["rfc7644/3.4.2.3/case-rule"],
     summary="Strings sort by code point, whatever their caseExact",
+    proves=["sort/test_sort.py::test_sort_orders_by_the_attribute"],
 )
 class OrdinalSort(Pipeline):
     """Sorts strings by code point (a binary collation), whatever their caseExact."""
@@ -88,6 +92,7 @@ def _sort_value(resource: Resource, sort_by: str) -> Any:
     summary="Resources without the sort value come first ascending",
     strict=True,
     note="missing-values is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=["sort/test_sort.py::test_missing_values_sort_last_ascending_first_descending"],
 )
 class MissingValuesFirst(Pipeline):
     """Sorts resources without the sortBy value first when ascending, last when descending."""
@@ -104,6 +109,7 @@ class MissingValuesFirst(Pipeline):
     "sort-after-paging",
     requirements=["rfc7644/3.4.2.3/sort-with-paging"],
     summary="The page is cut in insertion order, then sorted",
+    proves=["sort/test_sort.py::test_sorted_pages_form_the_sorted_list"],
 )
 class SortAfterPaging(Pipeline):
     """Takes the page in insertion order first, then sorts only that page."""
