@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from scimcert.harness.messages import fill
+from scimcert.harness.cases import fill
 from scimcert.scim.filter import parse_path
 from scimcert.scim.filter.ast import And, Compare, Node, Not, Or, Present, ValuePath
 from scimcert.scim.schema import ResourceType
