@@ -1,21 +1,10 @@
-"""Request bodies the suites send: PatchOp messages, and the SCIM URNs they carry."""
+"""Request bodies the suites send: PatchOp messages."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from scimcert.scim.urns import (
-    ENTERPRISE_URN,
-    GROUP_URN,
-    PATCH_OP_URN,
-    SEARCH_REQUEST_URN,
-    USER_URN,
-)
-
-# Re-exported for the suites that still import URNs from here; suites may import
-# scimcert.scim.urns directly (tests/test_layers.py).
-__all__ = ["ENTERPRISE_URN", "GROUP_URN", "PATCH_OP_URN", "SEARCH_REQUEST_URN", "USER_URN",
-           "patch_op"]
+from scimcert.scim.urns import PATCH_OP_URN
 
 
 def patch_op(*operations: dict[str, Any]) -> dict[str, Any]:

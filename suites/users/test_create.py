@@ -11,7 +11,7 @@ import pytest
 from scimcert.harness import cases
 from scimcert.harness.bodies import without_nulls
 from scimcert.harness.checks import body_of, expect, expect_equal, expect_status
-from scimcert.harness.messages import ENTERPRISE_URN, USER_URN
+from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
 
 DATA = cases.load("suites/users.json")
 FULL_USER = DATA["full_user"]
