@@ -90,6 +90,17 @@ def precondition(requirement: str) -> Iterator[None]:
         raise PreconditionFailed(failure) from None
 
 
+@contextmanager
+def filed(requirement: str) -> Iterator[None]:
+    """Checks inside that name no requirement of their own are filed under `requirement`."""
+    try:
+        yield
+    except CheckFailure as exc:
+        if exc.requirement is not None:
+            raise
+        raise CheckFailure(replace(exc.failure, requirement=requirement)) from None
+
+
 def fail(what: str, *, expected: Any = UNSET, actual: Any = UNSET,
          exchange: Exchange | None = None, details: list[str] | None = None,
          requirement: str | None = None) -> CheckFailure:

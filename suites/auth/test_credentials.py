@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
 import pytest
 
-from scimcert import paths
+from scimcert.harness import cases
 from scimcert.harness.checks import (
     body_of,
     expect,
@@ -19,13 +18,13 @@ from scimcert.harness.checks import (
 )
 from scimcert.harness.outcome import blocked
 
-DATA = json.loads((paths.fixtures() / "suites" / "auth.json").read_text(encoding="utf-8"))
+DATA = cases.load("suites/auth.json")
 PROBE = ("/Users", {"count": 1})
 
 
-def cases(only: list[str] | None = None) -> list[Any]:
-    return [pytest.param(case, id=case["id"]) for case in DATA["bad_credentials"]
-            if only is None or case["id"] in only]
+def bad_credentials(only: list[str] | None = None) -> list[Any]:
+    return cases.params(case for case in DATA["bad_credentials"]
+                        if only is None or case["id"] in only)
 
 
 @pytest.fixture
@@ -45,14 +44,14 @@ def answer(scim, target):
 
 
 @pytest.mark.requirement("rfc7644/3.12/unauthorized-401")
-@pytest.mark.parametrize("case", cases())
+@pytest.mark.parametrize("case", bad_credentials())
 def test_bad_credentials_answer_401(answer, case):
     # RFC 6750 §3.1 lets a malformed Bearer header get 400; the data lists the statuses allowed.
     expect_status(answer(case), *case["statuses"])
 
 
 @pytest.mark.requirement("rfc7644/3.12/error-body")
-@pytest.mark.parametrize("case", cases())
+@pytest.mark.parametrize("case", bad_credentials())
 def test_bad_credentials_answer_scim_error(answer, case):
     resp = answer(case)
     if resp.status_code < 400:
@@ -62,7 +61,7 @@ def test_bad_credentials_answer_scim_error(answer, case):
 
 # Apart from the other error answers: a front proxy the vendor may not control can answer 401.
 @pytest.mark.requirement("rfc7644/3.12/error-media-type")
-@pytest.mark.parametrize("case", cases())
+@pytest.mark.parametrize("case", bad_credentials())
 def test_bad_credentials_answer_is_scim_json(answer, case):
     resp = answer(case)
     if resp.status_code < 400:
@@ -71,7 +70,7 @@ def test_bad_credentials_answer_is_scim_json(answer, case):
 
 
 @pytest.mark.requirement("rfc7644/2/www-authenticate")
-@pytest.mark.parametrize("case", cases())
+@pytest.mark.parametrize("case", bad_credentials())
 def test_401_answer_names_scheme_in_www_authenticate(answer, case):
     resp = answer(case)
     if resp.status_code != 401:
@@ -82,7 +81,7 @@ def test_401_answer_names_scheme_in_www_authenticate(answer, case):
 
 
 @pytest.mark.requirement("okta/spec-test/bad-token-401")
-@pytest.mark.parametrize("case", cases(DATA["okta_checked"]))
+@pytest.mark.parametrize("case", bad_credentials(DATA["okta_checked"]))
 def test_bad_credentials_pass_okta_check(answer, case):
     body = expect_error(answer(case), 401)
     expect(isinstance(body.get("detail"), str) and body["detail"].strip(),

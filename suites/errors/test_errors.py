@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
 import pytest
 
-from scimcert import paths
+from scimcert.harness import cases
 from scimcert.harness.checks import (
     body_of,
     expect,
@@ -21,7 +20,7 @@ from scimcert.harness.checks import (
 from scimcert.harness.messages import patch_op
 from scimcert.harness.outcome import blocked, not_applicable
 
-DATA = json.loads((paths.fixtures() / "suites" / "errors.json").read_text(encoding="utf-8"))
+DATA = cases.load("suites/errors.json")
 SCIM_JSON = {"Content-Type": "application/scim+json"}
 ERROR_BODY = "rfc7644/3.12/error-body"
 # The requirement each discovery document's existence is graded by (suites/discovery).
@@ -30,7 +29,7 @@ SERVED = {"/ServiceProviderConfig": "rfc7644/4/service-provider-config",
 
 
 def ids(key: str) -> list[Any]:
-    return [pytest.param(case, id=case["id"]) for case in DATA[key]]
+    return cases.params(DATA[key])
 
 
 def named(text: str, target) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scimcert.harness.checks import expect, expect_status, precondition
-from scimcert.harness.messages import GROUP_URN
 from scimcert.harness.outcome import not_applicable
+from scimcert.scim.urns import GROUP_URN
 
 ADSCIM_URN = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
 DELETED = "rfc7644/3.6/delete-204"

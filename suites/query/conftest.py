@@ -14,7 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from scimcert import paths
+from scimcert.harness import cases
+from scimcert.harness.cases import fill
 from scimcert.harness.checks import (
     CheckFailure,
     body_of,
@@ -24,7 +25,6 @@ from scimcert.harness.checks import (
     precondition,
 )
 from scimcert.harness.factory import CREATED, Factory, declared_part
-from scimcert.harness.messages import fill
 from scimcert.harness.outcome import not_applicable
 from scimcert.scim.errors import ScimError
 from scimcert.scim.filter import evaluate, parse, to_string
@@ -48,25 +48,6 @@ LOGICAL = {And: "and", Or: "or", Not: "not"}
 # their IdP requirement: Entra's `emails[type eq "work"].value eq "x"`. The suite must read them
 # to know the answer expected, whatever the target makes of them.
 IDP_FORMS = Tolerances(value_path_sub_attribute=True)
-
-
-def load_filters(name: str) -> Any:
-    """One file of `fixtures/filters/`."""
-    return json.loads((paths.fixtures() / "filters" / name).read_text(encoding="utf-8"))
-
-
-def load_suite_data(name: str) -> Any:
-    """One file of `fixtures/suites/`."""
-    return json.loads((paths.fixtures() / "suites" / name).read_text(encoding="utf-8"))
-
-
-def listed(data: Any, *keys: str) -> Any:
-    """`data` itself, or the first of `keys` it holds (files may wrap their list or map)."""
-    if isinstance(data, dict):
-        for key in keys:
-            if key in data:
-                return data[key]
-    return data
 
 
 def user_type(registry: Registry) -> ResourceType:
@@ -149,7 +130,7 @@ def dataset(scim_session, cleanup, target, registry) -> Dataset:
     created; `id` and `meta` are the server's to assign (RFC 7643 §3.1). Each body carries only
     what the target declares, plus any attribute it declares required that the data lacks.
     """
-    data = load_filters("dataset.json")
+    data = cases.load("filters/dataset.json")
     unit_only = set(data.get("unitOnly", ()))
     bodies = {k: v for k, v in data["users"].items() if k not in unit_only}
     names = {"run": f"{target.run_id}qry-", "domain": target.email_domain}
@@ -520,7 +501,7 @@ def population(discovery, request, scim_session, registry) -> Population:
     if not discovery.supports("filter"):
         not_applicable(discovery.why_not("filter"))
     dataset: Dataset = request.getfixturevalue("dataset")
-    data = load_suite_data("query.json")
+    data = cases.load("suites/query.json")
     endpoint = user_type(registry).endpoint
     scope = next((text for text in (dataset.fill(s["filter"]) for s in data["scopes"])
                   if _selects_exactly(scim_session, endpoint, text, dataset)), None)
@@ -540,46 +521,33 @@ def select(scim, population, assumptions) -> Callable[..., tuple[str, list[str]]
     return run
 
 
-def _case_param(case: dict[str, Any]) -> Any:
-    """A truth-table case, marked with the requirement it names."""
-    return pytest.param(case, id=case["id"], marks=pytest.mark.requirement(case["requirement"]))
-
-
-def _live(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _live(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The cases a live bridge can answer: `live: false` ones need values a client cannot set
     (meta.created, id case), so only the unit tests of the core run them."""
-    return [case for case in cases if case.get("live") is not False]
-
-
-def _params(items: list[Any], id_of=lambda item: item["id"]) -> list[Any]:
-    return [pytest.param(item, id=str(id_of(item))) for item in items]
-
-
-def _required_params(items: list[dict[str, Any]]) -> list[Any]:
-    return [pytest.param(item, id=item["id"], marks=pytest.mark.requirement(item["requirement"]))
-            for item in items]
+    return [case for case in found if case.get("live") is not False]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Parametrise from data: filter cases, malformed filters, page sizes and probes."""
-    data = load_suite_data("query.json")
+    data = cases.load("suites/query.json")
+    truth = cases.load("filters/cases.json")["cases"]
     generators = {
-        "filter_case": lambda: [_case_param(c)
-                                for c in _live(listed(load_filters("cases.json"), "cases"))],
+        "filter_case": lambda: cases.params(_live(truth)),
         # Filters the reference parser refuses for its own limits (nesting depth, number range)
         # are no conformance rule, so they are not asked of other bridges.
-        "malformed_filter": lambda: [
-            _case_param(c) for c in listed(load_filters("invalid.json"), "filters")
-            if c["id"] not in data["invalid_filters_excluded"]],
-        "error_filter": lambda: _required_params(data["error_filters"]),
-        "search_case": lambda: _params(_live(listed(load_filters("cases.json"), "cases"))),
-        "operator": lambda: _params(data["operators"]),
-        "idp_lookup": lambda: _required_params(data["idp_lookups"]),
-        "page_size": lambda: _params(data["page_sizes"], lambda n: f"count-{n}"),
-        "low_start_index": lambda: _params(data["start_indexes_below_one"],
-                                           lambda n: f"startIndex-{n}"),
-        "negative_count": lambda: _params(data["negative_counts"], lambda n: f"count-{n}"),
-        "always_probe": lambda: _params(data["always_returned_probes"]),
+        "malformed_filter": lambda: cases.params(
+            c for c in cases.load("filters/invalid.json")["filters"]
+            if c["id"] not in data["invalid_filters_excluded"]),
+        "error_filter": lambda: cases.params(data["error_filters"]),
+        "search_case": lambda: cases.params(_live(truth), marked=False),
+        "operator": lambda: cases.params(data["operators"]),
+        "idp_lookup": lambda: cases.params(data["idp_lookups"]),
+        "page_size": lambda: cases.params(data["page_sizes"], id=lambda n: f"count-{n}"),
+        "low_start_index": lambda: cases.params(data["start_indexes_below_one"],
+                                                id=lambda n: f"startIndex-{n}"),
+        "negative_count": lambda: cases.params(data["negative_counts"],
+                                               id=lambda n: f"count-{n}"),
+        "always_probe": lambda: cases.params(data["always_returned_probes"]),
     }
     for name, generate in generators.items():
         if name in metafunc.fixturenames:

@@ -3,7 +3,7 @@
 import pytest
 
 from scimcert.harness.checks import body_of, expect, expect_equal, expect_status
-from scimcert.harness.messages import USER_URN
+from scimcert.scim.urns import USER_URN
 
 pytestmark = pytest.mark.writes
 

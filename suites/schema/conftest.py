@@ -10,7 +10,6 @@ declares (vendor extensions and resource types).
 from __future__ import annotations
 
 import base64
-import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,13 +19,13 @@ from typing import Any
 import httpx
 import pytest
 
-from scimcert import paths
+from scimcert.harness import cases
 from scimcert.harness.outcome import not_applicable
 from scimcert.scim.schema import Attribute, Registry, ResourceType
 from scimcert.scim.urns import GROUP_URN, USER_URN
 
 RESOURCE_REFS = {"User", "Group"}
-DEFAULTS = json.loads((paths.fixtures() / "suites" / "schema-defaults.json").read_text("utf-8"))
+DEFAULTS = cases.load("suites/schema-defaults.json")
 
 
 @dataclass(frozen=True)
@@ -210,7 +209,7 @@ class Values:
 @pytest.fixture
 def values(request, target, make) -> Values:
     """The value generator of this test, seeded from the run seed and the test id."""
-    rules = json.loads((paths.fixtures() / "suites" / "schema-values.json").read_text("utf-8"))
+    rules = cases.load("suites/schema-values.json")
     rng = random.Random(f"{target.seed}:{request.node.nodeid}:values")
     return Values(rules, rng, f"{target.run_id}sch-", target.email_domain,
                   lambda: make.user()["id"])

@@ -4,28 +4,27 @@ every user read up to a cap. Cases come from `fixtures/suites/sort.json`."""
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from scimcert import paths
+from scimcert.harness import cases
+from scimcert.harness.cases import fill
 from scimcert.harness.checks import (
     CheckFailure,
     expect,
     expect_list,
 )
 from scimcert.harness.factory import Factory, declared_part
-from scimcert.harness.messages import fill
 from scimcert.harness.outcome import not_applicable
 from scimcert.scim.schema import Registry, ResourceType
 from scimcert.scim.urns import USER_URN
 
 
 def load() -> dict[str, Any]:
-    return json.loads((paths.fixtures() / "suites" / "sort.json").read_text(encoding="utf-8"))
+    return cases.load("suites/sort.json")
 
 
 def user_type(registry: Registry) -> ResourceType:
@@ -152,14 +151,12 @@ def sorted_keys(scim, sort_users):
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """`sort_case` runs over every case of sort.json, `missing_case` over those with gaps."""
-    cases = load()["cases"]
+    sort_cases = load()["cases"]
     if "sort_case" in metafunc.fixturenames:
-        metafunc.parametrize("sort_case", [
-            pytest.param(c, id=c["id"], marks=pytest.mark.requirement(*c["requirements"]))
-            for c in cases])
+        metafunc.parametrize("sort_case", cases.params(sort_cases))
     if "missing_case" in metafunc.fixturenames:
-        metafunc.parametrize("missing_case", [
-            pytest.param(c, id=c["id"]) for c in cases if c["missing"]])
+        metafunc.parametrize("missing_case", cases.params(
+            (c for c in sort_cases if c["missing"]), marked=False))
 
 
 @pytest.fixture

@@ -1,19 +1,35 @@
-"""Fixtures of the users suite: run names for suite data, and whether a PATCH case fits what the
-target declares."""
+"""Fixtures of the users suite: run names for suite data, and a PATCH case of fixtures/patch/
+staged on the target: whether it applies to what the target declares, its resource created from
+the case's `before` with the test's own values, and the values it starts from read back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from scimcert.harness.messages import fill
-from scimcert.scim.filter import parse_path
-from scimcert.scim.filter.ast import And, Compare, Node, Not, Or, Present, ValuePath
-from scimcert.scim.schema import ResourceType
+from scimcert.harness import cases
+from scimcert.harness.cases import fill
+from scimcert.harness.checks import expect, precondition
+from scimcert.harness.outcome import not_applicable
+from scimcert.harness.staging import (
+    CORE,
+    creatable,
+    references,
+    renamed,
+    replaced,
+    unfit,
+    unique_values,
+    unkept,
+)
+from scimcert.scim.schema import Registry, ResourceType
 
-WRITABLE = ("readWrite", "writeOnly")
+ROUND_TRIP = "rfc7643/7/read-write-round-trip"
+UNIQUE = cases.load("suites/users.json")["unique_paths"]
+# Stands for the id of the case's own resource until the target has assigned it.
+OWN_ID = "\x00own-id\x00"
 
 
 @pytest.fixture
@@ -25,97 +41,69 @@ def named(make, target) -> Callable[[Any], Any]:
 
 
 @pytest.fixture(scope="session")
-def unfit_case(registry, user_type) -> Callable[[dict[str, Any]], str | None]:
-    """Why a PATCH case of fixtures/suites/users.json does not apply to the target, or None.
-
-    A case applies when every attribute path its operations and expectations name is declared
-    for User, and every one its operations write is writable: a provider publishes the subset it
-    supports (RFC 7643 §7), and a readOnly, immutable or required attribute answers a refusal
-    (RFC 7644 §3.5.2, §3.5.2.2), which its own requirements grade.
-    """
-
-    def reason(case: dict[str, Any]) -> str | None:
-        if user_type is None:
-            return None
-        for path in named_paths(case, user_type):
-            if registry.attribute(user_type, path) is None:
-                return f"the target's User schema does not declare {path}"
-        for op, path in written_paths(case, user_type):
-            attr = registry.attribute(user_type, path)
-            if attr is not None and attr.mutability not in WRITABLE:
-                return f"the target declares {path} {attr.mutability}"
-            if attr is not None and attr.required and op.lower() == "remove":
-                return f"the target declares {path} required"
-        return None
-
-    return reason
+def rfc_registry() -> Registry:
+    """The RFC 7643 §8.7 schemas the PATCH cases are written against."""
+    return Registry.load()
 
 
-def named_paths(case: dict[str, Any], rtype: ResourceType) -> Iterator[str]:
-    """Every attribute path the case's operations and expectations name."""
-    for _, path in written_paths(case, rtype):
-        yield path
-    for op in case["operations"]:
-        if "path" in op:
-            found = parse_path(op["path"])
-            if found.filter is not None:
-                yield from (f"{found.attr}.{name}" for name in _filter_names(found.filter))
-    for rule in case["expect"]:
-        yield from _rule_paths(rule["at"], rtype)
+@dataclass
+class Staged:
+    """A PATCH case on the target: `case` with the test's own values and ids, the resource
+    type, where its resource lives, the body it was created from, and the resource as read
+    before the PATCH."""
+
+    case: dict[str, Any]
+    rtype: ResourceType
+    location: str
+    sent: dict[str, Any]
+    start: dict[str, Any]
+
+    @property
+    def message(self) -> Any:
+        return self.case["patch"]
 
 
-def written_paths(case: dict[str, Any], rtype: ResourceType) -> Iterator[tuple[str, str]]:
-    """(op, attribute path) for every attribute the case's operations write or remove."""
-    for op in case["operations"]:
-        if "path" in op:
-            found = parse_path(op["path"])
-            base = str(found.attr)
-            yield op["op"], base
-            if found.sub is not None:
-                yield op["op"], f"{base}.{found.sub}"
-            yield from ((op["op"], path) for path in _value_paths(base, op.get("value")))
-        elif isinstance(op.get("value"), dict):
-            for key, value in op["value"].items():
-                urn = rtype.extension_urn(key)
-                if urn is not None and isinstance(value, dict):
-                    for name, item in value.items():
-                        yield op["op"], f"{urn}:{name}"
-                        yield from ((op["op"], p) for p in _value_paths(f"{urn}:{name}", item))
-                else:
-                    yield op["op"], key
-                    yield from ((op["op"], path) for path in _value_paths(key, value))
+@pytest.fixture
+def stage(make, target, registry, rfc_registry, read) -> Callable[[dict[str, Any]], Staged]:
+    """Stages a case: not applicable when the target does not declare what the case names as
+    RFC 7643 does; otherwise the resources its references name are created, the values that
+    must be unique become this test's own, the case's resource is created from `before`, and
+    what it was created with must read back (a precondition under the round trip: a value the
+    target does not keep is that requirement's finding, not the PATCH operation's)."""
+
+    def run(case: dict[str, Any]) -> Staged:
+        rtype = target_type(registry, case["resourceType"])
+        reason = unfit(case, registry, rtype, rfc_registry)
+        if reason:
+            not_applicable(reason)
+        reference = rfc_registry.resource_type(case["resourceType"])
+        names = {ref: (make.user() if kind == "User" else make.group())["id"]
+                 for ref, kind in references(case, rfc_registry, reference).items()}
+        names[case["before"]["id"]] = OWN_ID
+        tag = make.tag()
+        for value in unique_values(case, rfc_registry, reference, UNIQUE):
+            names[value] = renamed(value, tag, target.email_domain)
+        case = replaced(case, names)
+        body = creatable(case["before"], registry, rtype, rfc_registry, reference)
+        created = make.create(rtype.name, {**make.minimal(rtype.name), **body}, body)
+        location = f"{rtype.endpoint}/{created['id']}"
+        start = read(location)
+        with precondition(ROUND_TRIP):
+            gaps = unkept({k: v for k, v in body.items() if k != "schemas"}, start)
+            where = ", ".join(sorted({gap.split(":")[0] for gap in gaps}))
+            expect(not gaps, f"the resource the case starts from keeps {where or 'its values'}",
+                   expected=[], actual=gaps)
+        case = replaced(case, {OWN_ID: created["id"]})
+        return Staged(case, rtype, location, body, start)
+
+    return run
 
 
-def _value_paths(base: str, value: Any) -> Iterator[str]:
-    """The sub-attribute paths a complex value (or list of them) under `base` sets."""
-    if "." in base.rpartition(":")[2]:
-        return
-    items = value if isinstance(value, list) else [value]
-    for item in items:
-        if isinstance(item, dict):
-            yield from (f"{base}.{name}" for name in item)
-
-
-def _filter_names(node: Node) -> Iterator[str]:
-    if isinstance(node, Compare | Present):
-        yield node.path.attr
-    elif isinstance(node, And | Or):
-        yield from _filter_names(node.left)
-        yield from _filter_names(node.right)
-    elif isinstance(node, Not):
-        yield from _filter_names(node.inner)
-    elif isinstance(node, ValuePath):
-        yield node.path.attr
-
-
-def _rule_paths(steps: list[Any], rtype: ResourceType) -> Iterator[str]:
-    """The attribute paths an expectation's steps walk: `["emails", {"type": "work"}, "value"]`
-    names emails, emails.type and emails.value."""
-    first, rest = steps[0], list(steps[1:])
-    urn = rtype.extension_urn(first) if isinstance(first, str) else None
-    if urn is not None and rest:
-        first, rest = f"{urn}:{rest[0]}", rest[1:]
-    yield first
-    for step in rest:
-        names = list(step) if isinstance(step, dict) else [step]
-        yield from (f"{first}.{name}" for name in names)
+def target_type(registry: Registry, name: str) -> ResourceType:
+    """The target's resource type with the core schema of `name` (RFC 7643 §6), however its
+    endpoint is spelled; not applicable when it declares none."""
+    found = next((r for r in registry.resource_types.values()
+                  if r.schema.lower() == CORE[name].lower()), None)
+    if found is None:
+        not_applicable(f"the target declares no resource type with the core {name} schema")
+    return found

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 
-from scimcert import paths
+from scimcert.harness import cases
 from scimcert.harness.bodies import without_nulls
 from scimcert.harness.checks import body_of, expect, expect_equal, expect_status
-from scimcert.harness.messages import ENTERPRISE_URN, USER_URN
+from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
 
-DATA = json.loads((paths.fixtures() / "suites" / "users.json").read_text(encoding="utf-8"))
+DATA = cases.load("suites/users.json")
 FULL_USER = DATA["full_user"]
 UNKNOWN_URN = DATA["unknown_schema_urn"]
 

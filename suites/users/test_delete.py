@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scimcert.harness.checks import expect, expect_list, expect_status, precondition
-from scimcert.harness.messages import PATCH_OP_URN, USER_URN
+from scimcert.scim.urns import PATCH_OP_URN, USER_URN
 
 DELETED = "rfc7644/3.6/delete-204"
 

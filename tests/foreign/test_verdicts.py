@@ -22,7 +22,16 @@ from scimcert import paths
 
 HERE = Path(__file__).resolve().parent
 LENIENT_PARSER = "rfc7644/3.4.2.2/invalid-filter"
-# bridge -> {grade: requirement ids}; grades absent are empty.
+CAPITALISED = "entra/patch/capitalised-op"
+# What they all share (tests/foreign/_scim.py was written without the PATCH corpus in mind): a
+# replace of a complex attribute drops the sub-attributes it does not name (RFC 7644 §3.5.2.3:
+# "Sub-attributes that are not specified in the "value" parameter are left unchanged"), and a
+# PATCH naming an unknown sub-attribute or another type's extension, or an add without a value,
+# is accepted (400 is a SHOULD, RFC 7644 §3.12), so its scimType cannot be judged.
+SHARED = {"failed": {"rfc7644/3.5.2.3/replace-sub-attribute"},
+          "deviation": {"rfc7644/3.12/bad-request-400"},
+          "blocked": {"rfc7644/3.12/invalid-value"}}
+# bridge -> {grade: requirement ids} on top of SHARED; grades absent add nothing.
 EXPECTED: dict[str, dict[str, set[str]]] = {
     # A decent bridge with no designed deviation.
     "control": {"deviation": {LENIENT_PARSER}},
@@ -57,8 +66,11 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "failed": {"rfc7644/3.4.2.2/case-exact", "rfc7643/4.1.1/username-eq-any-case"},
     },
     # RFC 7644 §3.5.2.2 lets a remove without filter clear every value: only Entra breaks.
+    # Entra's "Remove" with a value list fails in lower case too: capitalised-op is left unproven
+    # by that case (blocked), not failed.
     "bug_remove_member_clears": {
         "failed": {"entra/groups/remove-members-by-value"}, "deviation": {LENIENT_PARSER},
+        "blocked": {CAPITALISED},
     },
     "bug_active_not_stored": {
         "failed": {"rfc7644/3.5.1/put-replaces", "rfc7644/3.5.2.3/replace-simple",
@@ -66,6 +78,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
                    "entra/patch/string-boolean", "okta/patch/pathless-active",
                    "entra/users/soft-delete-readable", "okta/users/put-deactivate"},
         "deviation": {LENIENT_PARSER},
+        "blocked": {CAPITALISED},
     },
     # One root cause (the members a group is created with are dropped: a MAY round trip), which
     # keeps the member checks from running.
@@ -75,7 +88,11 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
                     "rfc7644/3.4.2.5/excluded-attributes", "rfc7644/3.5.2.1/add-multi-valued",
                     "rfc7644/3.5.2.3/replace-multi-valued", "rfc7644/3.5.2.2/remove-value-filter",
                     "rfc7644/3.6/deleted-leaves-groups", "entra/groups/remove-members-by-value",
-                    "entra/groups/excluded-members"},
+                    "entra/groups/excluded-members", CAPITALISED,
+                    "rfc7644/3.12/mutability-scim-type",
+                    "rfc7644/3.5.2.2/remove-required-mutability", "rfc7644/3.5.2.2/remove-simple",
+                    "rfc7644/3.5.2/read-only-patch-refused",
+                    "rfc7644/3.5.2/refused-patch-changes-nothing"},
     },
 }
 GRADES = ("failed", "error", "blocked", "deviation")
@@ -103,7 +120,8 @@ def judge(bridge: str) -> tuple[dict[str, set[str]], dict, str]:
 @pytest.mark.parametrize("bridge", sorted(EXPECTED))
 def test_foreign_bridge_gets_exactly_the_findings_it_deserves(bridge):
     found, doc, tail = judge(bridge)
-    wanted = {grade: EXPECTED[bridge].get(grade, set()) for grade in GRADES}
+    wanted = {grade: EXPECTED[bridge].get(grade, set()) | SHARED.get(grade, set())
+              for grade in GRADES}
     assert doc, tail
     assert found == wanted, tail
     assert doc["tests"].get("error", 0) == 0, tail

@@ -1,25 +1,21 @@
 """Filters select the users the truth table says, with types and caseExact from the schema."""
 
-import json
-import re
-
 import pytest
 
-from scimcert import paths
+from scimcert.harness import cases
 from scimcert.scim.errors import INVALID_FILTER, ScimError
 from scimcert.scim.filter import evaluate, parse, parse_path, validate
 from scimcert.scim.schema import Registry, ResourceType, Schema
 from scimcert.scim.tolerance import Tolerances
 from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
 
-FOLDER = paths.fixtures() / "filters"
 RUN = "t1-"
 DOMAIN = "example.com"
 REFERENCE = Tolerances.all()
 
 
 def _load(name: str) -> dict:
-    return json.loads((FOLDER / name).read_text(encoding="utf-8"))
+    return cases.load(f"filters/{name}")
 
 
 DATASET = _load("dataset.json")
@@ -30,14 +26,8 @@ INVALID = [c for c in _load("invalid.json")["filters"] if c["stage"] == "validat
 
 def _fill(value):
     """Replace the data set placeholders ({run}, {domain}, {id:KEY}) as a unit-test run would."""
-    if isinstance(value, dict):
-        return {k: _fill(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill(v) for v in value]
-    if isinstance(value, str):
-        value = value.replace("{run}", RUN).replace("{domain}", DOMAIN)
-        return re.sub(r"\{id:([a-z]+)\}", lambda m: IDS[m.group(1)], value)
-    return value
+    return cases.fill(value, {"run": RUN, "domain": DOMAIN,
+                              **{f"id:{key}": rid for key, rid in IDS.items()}})
 
 
 USERS = _fill(DATASET["users"])
@@ -53,7 +43,7 @@ def _selected(registry: Registry, text: str) -> list[str]:
     return [key for key, user in USERS.items() if evaluate(node, user, registry, "User")]
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES])
+@pytest.mark.parametrize("case", cases.params(CASES, marked=False))
 def test_filter_selects_the_expected_users(registry, case):
     actual = _selected(registry, case["filter"])
     assert actual == case["matches"], (
@@ -61,12 +51,12 @@ def test_filter_selects_the_expected_users(registry, case):
     )
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES])
+@pytest.mark.parametrize("case", cases.params(CASES, marked=False))
 def test_truth_table_filter_validates(registry, case):
     validate(parse(_fill(case["filter"]), REFERENCE), registry, "User")
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in INVALID])
+@pytest.mark.parametrize("case", cases.params(INVALID, marked=False))
 def test_validate_rejects_unknown_attribute_or_comparison(registry, case):
     node = parse(case["filter"])
     with pytest.raises(ScimError) as raised:
@@ -75,7 +65,7 @@ def test_validate_rejects_unknown_attribute_or_comparison(registry, case):
     assert case["expected"] in raised.value.detail
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in INVALID])
+@pytest.mark.parametrize("case", cases.params(INVALID, marked=False))
 def test_invalid_filter_never_matches(registry, case):
     node = parse(case["filter"])
     for user in USERS.values():

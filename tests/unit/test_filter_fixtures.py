@@ -1,11 +1,9 @@
 """The filter fixtures are valid against their JSON Schema and consistent with each other."""
 
-import json
-
 import pytest
 from jsonschema import Draft202012Validator
 
-from scimcert import paths
+from scimcert.harness import cases
 from scimcert.scim import tolerance
 from scimcert.scim.errors import INVALID_FILTER, ScimError
 from scimcert.scim.filter import parse
@@ -14,27 +12,26 @@ from scimcert.scim.schema import AttrPath
 from scimcert.scim.tolerance import Tolerances
 from scimcert.scim.urns import USER_URN
 
-FOLDER = paths.fixtures() / "filters"
-FILES = sorted(p.name for p in FOLDER.glob("*.json"))
+FILES = [f.name for f in cases.files("filters")]
 REFERENCE = Tolerances.all()
 # requirement id -> the switch that serves it (scimcert/scim/tolerance.py)
 SWITCHES = {tolerance.requirement(name): name for name in tolerance.names()}
 
 
 def _load(name: str) -> dict:
-    return json.loads((FOLDER / name).read_text(encoding="utf-8"))
+    return cases.load(f"filters/{name}")
 
 
 @pytest.fixture(scope="module")
 def validator() -> Draft202012Validator:
-    schema = json.loads((paths.schemas() / "data" / "filter-cases.schema.json").read_text("utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    found = cases.validator("data/filter-cases")
+    Draft202012Validator.check_schema(found.schema)
+    return found
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_fixture_file_matches_its_schema(validator, name):
-    errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(_load(name))]
+def test_fixture_file_matches_its_schema(name):
+    errors = cases.violations(cases.files("filters")[FILES.index(name)])
     assert errors == [], f"{name} breaks filter-cases.schema.json"
 
 
@@ -88,8 +85,7 @@ def test_truth_table_covers_every_operator():
     assert expected - ops == set()
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"])
-                                  for c in _load("cases.json")["cases"]])
+@pytest.mark.parametrize("case", cases.params(_load("cases.json")["cases"], marked=False))
 def test_strict_parser_refuses_only_what_a_tolerance_serves(case):
     # A truth-table case proves an IdP requirement only through the switch serving it; every
     # other case is plain RFC 7644 §3.4.2.2 and parses the same with no tolerance at all.

@@ -1,12 +1,10 @@
 """The filter and PATCH path grammars of RFC 7644 §3.4.2.2 and §3.5.2, and their error reports."""
 
-import json
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scimcert import paths
+from scimcert.harness import cases
 from scimcert.scim.errors import INVALID_FILTER, INVALID_PATH, ScimError
 from scimcert.scim.filter import parse, parse_path
 from scimcert.scim.filter.ast import And, Compare, Not, Or, PatchPath, Present, ValuePath
@@ -16,9 +14,8 @@ from scimcert.scim.schema import AttrPath
 from scimcert.scim.tolerance import Tolerances
 from scimcert.scim.urns import ENTERPRISE_URN
 
-FOLDER = paths.fixtures() / "filters"
-INVALID = json.loads((FOLDER / "invalid.json").read_text(encoding="utf-8"))
-PATHS = json.loads((FOLDER / "paths.json").read_text(encoding="utf-8"))["cases"]
+INVALID = cases.load("filters/invalid.json")
+PATHS = cases.load("filters/paths.json")["cases"]
 PARSE_ERRORS = [c for c in INVALID["filters"] if c["stage"] == "parse"]
 # The reference bridge parses with every IdP tolerance on; the error positions are its own.
 REFERENCE = Tolerances.all()
@@ -29,7 +26,7 @@ def _present(name: str) -> Present:
     return Present(AttrPath(name))
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in PARSE_ERRORS])
+@pytest.mark.parametrize("case", cases.params(PARSE_ERRORS, marked=False))
 def test_malformed_filter_is_invalid_filter_at_its_position(case):
     with pytest.raises(ScimError) as raised:
         parse(case["filter"], REFERENCE)
@@ -39,12 +36,12 @@ def test_malformed_filter_is_invalid_filter_at_its_position(case):
     assert f"at position {case['position']} " in error.detail, error.detail
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in VALIDATE_ERRORS])
+@pytest.mark.parametrize("case", cases.params(VALIDATE_ERRORS, marked=False))
 def test_semantically_invalid_filter_still_parses(case):
     parse(case["filter"])
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in INVALID["paths"]])
+@pytest.mark.parametrize("case", cases.params(INVALID["paths"], marked=False))
 def test_malformed_path_is_invalid_path_at_its_position(case):
     with pytest.raises(ScimError) as raised:
         parse_path(case["path"])
@@ -54,7 +51,7 @@ def test_malformed_path_is_invalid_path_at_its_position(case):
     assert f"at position {case['position']} " in error.detail, error.detail
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in PATHS])
+@pytest.mark.parametrize("case", cases.params(PATHS, marked=False))
 def test_patch_path_parses_into_its_parts(case):
     expected = PatchPath(
         AttrPath.parse(case["attr"]),

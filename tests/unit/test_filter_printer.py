@@ -1,29 +1,25 @@
 """The printer gives canonical text that parses back to the same tree."""
 
-import json
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scimcert import paths
+from scimcert.harness import cases
 from scimcert.scim.filter import parse, to_string
 from scimcert.scim.filter.ast import COMPARE_OPS, And, Compare, Not, Or, Present, ValuePath
 from scimcert.scim.schema import AttrPath
 from scimcert.scim.tolerance import Tolerances
 from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
 
-CANONICAL = json.loads(
-    (paths.fixtures() / "filters" / "canonical.json").read_text(encoding="utf-8")
-)["cases"]
+CANONICAL = cases.load("filters/canonical.json")["cases"]
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CANONICAL])
+@pytest.mark.parametrize("case", cases.params(CANONICAL, marked=False))
 def test_printer_gives_canonical_text(case):
     assert to_string(parse(case["filter"], Tolerances.all())) == case["canonical"]
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CANONICAL])
+@pytest.mark.parametrize("case", cases.params(CANONICAL, marked=False))
 def test_canonical_text_is_a_fixed_point(case):
     assert to_string(parse(case["canonical"])) == case["canonical"]
 

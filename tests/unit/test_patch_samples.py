@@ -4,16 +4,15 @@ import json
 
 import pytest
 
-from scimcert import paths
+from scimcert.harness import cases
 from scimcert.scim.patch import apply_patch
 from scimcert.scim.schema import Registry
 
-SAMPLES = paths.fixtures() / "samples"
-PATCHES = sorted(SAMPLES.glob("rfc7644-3.5.2*.json"))
+PATCHES = [f for f in cases.files("samples") if f.stem.startswith("rfc7644-3.5.2")]
 
 
 def _load(name):
-    return json.loads((SAMPLES / name).read_text(encoding="utf-8"))
+    return cases.load(f"samples/{name}")
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +28,7 @@ def _target(sample):
 
 @pytest.mark.parametrize("file", PATCHES, ids=[f.stem for f in PATCHES])
 def test_patch_sample_changes_its_target(registry, file):
-    sample = json.loads(file.read_text(encoding="utf-8"))
+    sample = cases.load(file)
     rtype, before = _target(sample)
     after = apply_patch(before, sample, registry, rtype)
     assert after != before and after["id"] == before["id"]

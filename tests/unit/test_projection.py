@@ -1,16 +1,13 @@
 """project applies attributes / excludedAttributes and each attribute's `returned`."""
 
 import copy
-import json
 
 import pytest
 
-from scimcert import paths
+from scimcert.harness import cases
 from scimcert.scim.projection import project
 from scimcert.scim.schema import Registry
 from scimcert.scim.urns import ENTERPRISE_URN, GROUP_URN, USER_URN
-
-SAMPLES = paths.fixtures() / "samples"
 
 
 @pytest.fixture(scope="module")
@@ -20,17 +17,17 @@ def registry():
 
 @pytest.fixture
 def user():
-    return json.loads((SAMPLES / "rfc7643-8.2-full-user.json").read_text(encoding="utf-8"))
+    return cases.load("samples/rfc7643-8.2-full-user.json")
 
 
 @pytest.fixture
 def enterprise():
-    return json.loads((SAMPLES / "rfc7643-8.3-enterprise-user.json").read_text(encoding="utf-8"))
+    return cases.load("samples/rfc7643-8.3-enterprise-user.json")
 
 
 @pytest.fixture
 def group():
-    return json.loads((SAMPLES / "rfc7643-8.4-group.json").read_text(encoding="utf-8"))
+    return cases.load("samples/rfc7643-8.4-group.json")
 
 
 def test_default_projection_drops_only_never_attributes(registry, user):

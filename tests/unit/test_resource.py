@@ -1,19 +1,17 @@
 """canonicalize turns client bodies into the stored form."""
 
 import copy
-import json
 
 import pytest
 
-from scimcert import paths
+from scimcert.harness import cases
 from scimcert.scim.errors import ScimError
 from scimcert.scim.resource import canonicalize, coerce
 from scimcert.scim.schema import Registry
 from scimcert.scim.tolerance import Tolerances
 from scimcert.scim.urns import ENTERPRISE_URN, GROUP_URN, USER_URN
 
-SAMPLES = paths.fixtures() / "samples"
-RESOURCE_SAMPLES = sorted(SAMPLES.glob("rfc7643-*.json"))
+RESOURCE_SAMPLES = [f for f in cases.files("samples") if f.stem.startswith("rfc7643-")]
 ADSCIM = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
 REFERENCE = Tolerances.all()
 
@@ -29,7 +27,7 @@ def _rtype(body):
 
 @pytest.mark.parametrize("file", RESOURCE_SAMPLES, ids=[f.stem for f in RESOURCE_SAMPLES])
 def test_resource_sample_keeps_its_writable_attributes(registry, file):
-    sample = json.loads(file.read_text(encoding="utf-8"))
+    sample = cases.load(file)
     stored = canonicalize(sample, registry, _rtype(sample))
     expected = {k: v for k, v in sample.items() if k not in ("id", "meta", "groups")}
     if ENTERPRISE_URN in expected:

@@ -6,16 +6,15 @@ attribute has exactly one order, and a case-exact one two: code point order and 
 Collation Algorithm's root order (letters first, case only breaking ties).
 """
 
-import json
 from itertools import pairwise
 
 import pytest
 
-from scimcert import paths
+from scimcert.harness import cases
 
-DATA = json.loads((paths.fixtures() / "suites" / "sort.json").read_text(encoding="utf-8"))
+DATA = cases.load("suites/sort.json")
 RUN = "t1-srt-"
-CASES = [pytest.param(c, id=c["id"]) for c in DATA["cases"]]
+CASES = cases.params(DATA["cases"], marked=False)
 
 
 def value(key: str, path: str):

@@ -4,6 +4,8 @@ kept to the target's origin, exchanges recorded into the sink the caller passes.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -175,3 +177,29 @@ def test_ring_keeps_only_the_newest_exchanges() -> None:
 def test_paths_resolve_however_a_target_wrote_them(path, url) -> None:
     client, _ = make_client()
     assert client.url(path) == url
+
+
+SIMULATOR = """
+import sys
+from scimcert.bridge.app import create_app
+from scimcert.wire import Client, Redactor, Ring
+from scimcert.wire.transport import in_process
+
+ring = Ring(10)
+client = Client(in_process(create_app(tokens=["tok-sim"])), "http://bridge/scim/v2",
+                token="tok-sim", allow_writes=True, redactor=Redactor(["tok-sim"]), sink=ring)
+for n in range(100):
+    assert client.get("/Users", params={"count": 1}).status_code == 200
+assert ring.total == 100 and len(ring.held) == 10, (ring.total, len(ring.held))
+assert "pytest" not in sys.modules and "scimcert.harness" not in sys.modules
+print("sent", ring.total, "held", len(ring.held))
+"""
+
+
+def test_a_caller_without_pytest_sends_and_records_into_a_bounded_sink() -> None:
+    # The provisioning simulator sends from scimcert.idp: the wire must need neither pytest nor
+    # the harness, and a Ring keeps its memory bounded however many requests go out.
+    done = subprocess.run([sys.executable, "-c", SIMULATOR], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "sent 100 held 10"

@@ -152,6 +152,7 @@ class UnknownIdAnswers400(Pipeline):
     note=("Runs with --scim-strict: rfc7644/3.5.2.2/no-target is graded SHOULD after the RFC-text "
           "audit, so its failure is a deviation unless strict."),
     proves=[
+        "users/test_patch.py::test_refused_patch_answers_its_error",
         "errors/test_errors.py::test_patch_remove_without_path_answers_no_target",
         "errors/test_errors.py::test_patch_remove_without_path_is_refused",
     ],
@@ -218,6 +219,7 @@ def not_found_without_detail(exchange: Exchange) -> None:
     note=("bad-request-400 and invalid-value are SHOULD in the catalogue: only a failure under "
           "--scim-strict."),
     proves=[
+        "users/test_patch.py::test_refused_patch_answers_its_error",
         "errors/test_errors.py::test_wrong_type_answers_400_invalid_value",
     ],
 )

@@ -25,6 +25,7 @@ from tests.broken.bridges.registry import defect, without_tolerance
     requirements=["entra/groups/remove-members-by-value"],
     summary="Remove on members with a value list removes every member",
     proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_group",
         "groups/test_members.py::test_remove_members_by_value_list_removes_only_those",
     ],
 )

@@ -51,6 +51,7 @@ def _string_active(op: Any) -> bool:
     requirements=["entra/patch/capitalised-op"],
     summary="PATCH refuses the op names Add, Replace and Remove that Entra sends",
     proves=[
+        "users/test_patch.py::test_patch_operation_changes_the_group",
         "groups/test_rename.py::test_patch_replace_renames_group",
         "users/test_patch.py::test_patch_operation_changes_the_user",
     ],
@@ -429,3 +430,22 @@ class RequiredRemoveInvalidValue(Pipeline):
             if attr is not None and attr.required:
                 return attr.name
         return None
+
+
+@defect(
+    "patch-applied-op-by-op",
+    requirements=["rfc7644/3.5.2/refused-patch-changes-nothing"],
+    summary="PATCH stores each operation as it goes: a later refusal keeps the earlier ones",
+    proves=["users/test_patch.py::test_refused_patch_changes_nothing"],
+)
+class PatchAppliedOpByOp(Pipeline):
+    """Applies and stores the operations one at a time, so an operation that fails leaves the
+    ones before it applied: the refusal is answered, the resource is not restored."""
+
+    def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
+        ops = edits.operations(message)
+        if len(ops) < 2:
+            return super().patch(rtype, rid, message, if_match)
+        for op in ops:
+            stored = super().patch(rtype, rid, edits.with_operations(message, [op]), if_match)
+        return stored
