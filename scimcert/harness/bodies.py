@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import httpx
@@ -242,10 +243,9 @@ def check_exchange(exchange: Exchange, base: str,
     without an answer, outside `base`, or whose body is not JSON. Endpoints written with the
     base path (`/scim/v2/Users` under `…/scim/v2`) are taken relative to it."""
     url = httpx.URL(exchange.url)
-    root = httpx.URL(base)
-    prefix = root.path.rstrip("/")
-    if exchange.status is None or (url.scheme, url.host, url.port) != \
-            (root.scheme, root.host, root.port) or not url.path.startswith(prefix + "/"):
+    origin, prefix = _root(base)
+    if exchange.status is None or (url.scheme, url.host, url.port) != origin \
+            or not url.path.startswith(prefix + "/"):
         return []
     body = _json(exchange.response_body)
     if body is None:
@@ -253,6 +253,13 @@ def check_exchange(exchange: Exchange, base: str,
     return check(exchange.method, url.path[len(prefix):], exchange.status, body,
                  query=dict(url.params), sent=_json(exchange.request_body),
                  endpoints=_under(endpoints, prefix))
+
+
+@lru_cache(maxsize=8)
+def _root(base: str) -> tuple[tuple[str, str, int | None], str]:
+    """The origin and the path of the base URL `base` (parsed once per run)."""
+    root = httpx.URL(base)
+    return (root.scheme, root.host, root.port), root.path.rstrip("/")
 
 
 def _under(endpoints: Mapping[str, str] | None, prefix: str) -> Mapping[str, str] | None:

@@ -41,7 +41,9 @@ class Client:
                  target_token: str | None = None) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
-        self.origin = _origin(httpx.URL(self.base_url))
+        base = httpx.URL(self.base_url)
+        self.origin = _origin(base)
+        self._base_path = base.raw_path.decode("ascii").rstrip("/")
         self._token = token
         self._target_token = token if target_token is None else target_token
         self._headers = headers
@@ -87,13 +89,15 @@ class Client:
         absolute path, `/scim/v2/Users/1`), resolved against the target's origin."""
         if path.startswith(("http://", "https://")):
             return path
-        base_path = httpx.URL(self.base_url).raw_path.decode("ascii").rstrip("/")
+        base_path = self._base_path
         if base_path and path.startswith(base_path + "/"):
             return self.base_url[:-len(base_path)] + path
         return self.base_url + "/" + path.lstrip("/")
 
     def at_target(self, url: str) -> bool:
         """Whether `url` is on the target's own origin (scheme, host and port)."""
+        if url.startswith(self.base_url + "/"):
+            return True
         return _origin(httpx.URL(url)) == self.origin
 
     def get(self, path: str, params: Any = None, headers: dict[str, str] | None = None

@@ -21,8 +21,10 @@ XSD_DATETIME = re.compile(
     r"(?P<sign>-?)(?P<year>[0-9]{4,})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12][0-9]|3[01])"
     r"T(?P<hour>[01][0-9]|2[0-4]):(?P<minute>[0-5][0-9]):(?P<second>[0-5][0-9])"
     r"(?P<fraction>\.[0-9]+)?(?P<zone>Z|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])?")
-# Long enough for a server that keeps whole seconds to show a later lastModified.
+# Long enough for a server that keeps whole seconds to show a later lastModified; one that
+# writes fractions waits two of its ticks, never less than SHORTEST (coarse clocks).
 CHANGE_DELAY = 2.0
+SHORTEST = 0.1
 NEW_RESOURCES = 3
 # What the lastModified check changes: the first the target declares readWrite. IdPs send
 # name.givenName (Okta requires it), so providers store it more often than displayName.
@@ -59,6 +61,15 @@ def is_datetime(value: Any) -> bool:
     if found is None:
         return False
     return bool(found["sign"]) or len(found["year"]) > 4 or instant(value) is not None
+
+
+def change_delay(stamp: Any) -> float:
+    """How long a change must come after `stamp` for the server to write a later one: two
+    ticks of the precision it writes (trailing zeros are no precision), whole seconds when it
+    writes no fraction."""
+    found = XSD_DATETIME.fullmatch(stamp) if isinstance(stamp, str) else None
+    digits = (found["fraction"] or "").lstrip(".").rstrip("0") if found else ""
+    return max(2 * 10.0 ** -len(digits), SHORTEST) if digits else CHANGE_DELAY
 
 
 def meta_instant(resource: dict[str, Any], field: str) -> datetime:
@@ -136,7 +147,7 @@ def test_last_modified_moves_forward_after_a_change(scim, make, read, registry, 
     user = make.user()
     before = read(f"/Users/{user['id']}")
     created, modified = meta_instant(before, "created"), meta_instant(before, "lastModified")
-    time.sleep(CHANGE_DELAY)
+    time.sleep(change_delay((before.get("meta") or {}).get("lastModified")))
     # A real change, never a no-op: RFC 7644 §3.5.2.1 keeps the timestamp of an unchanged
     # resource. PUT, which every provider serves (RFC 7644 §3.5), makes it.
     body = {key: value for key, value in before.items() if key != "meta"}
