@@ -26,3 +26,29 @@ def test_requirements_into_a_closed_pipe_ends_quietly():
     reader.wait(timeout=10)
     assert "Traceback" not in done.stderr
     assert done.returncode in (0, 141)
+
+
+@pytest.mark.parametrize(("argv", "strict"), [(["--strict"], True), ([], False)])
+def test_serve_strict_reaches_create_app(argv, strict, monkeypatch):
+    from scimcert import cli
+    from scimcert.bridge import serve
+    from scimcert.scim.tolerance import Tolerances
+
+    built = {}
+
+    def refuse(host, port):
+        raise OSError(98, "in use")
+
+    monkeypatch.setattr(serve, "create_app", lambda **options: built.update(options))
+    monkeypatch.setattr(serve, "listen", refuse)
+    assert cli.main(["serve", "--token", "t", *argv]) == 1
+    assert built["tolerances"] == (Tolerances.none() if strict else Tolerances.all())
+
+
+def test_serve_and_run_help_tell_the_two_stricts_apart():
+    serve_help = subprocess.run([*CLI, "serve", "--help"], capture_output=True, text=True,
+                                timeout=30, check=True).stdout
+    run_help = subprocess.run([*CLI, "run", "--help"], capture_output=True, text=True,
+                              timeout=30, check=True).stdout
+    assert "IdP tolerance" in serve_help
+    assert "--strict-bridge" in run_help and "grading" in run_help

@@ -13,6 +13,7 @@ from pathlib import Path
 from scimcert.bridge.account import Account
 from scimcert.bridge.app import create_app
 from scimcert.bridge.seed import SeedError, load
+from scimcert.scim.tolerance import Tolerances
 
 TOKEN_ENV = "SCIM_TOKEN"
 
@@ -45,6 +46,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-path", default="/scim/v2", help="path of the SCIM base URL")
     parser.add_argument("--seed", type=Path, help="JSON seed file (schemas/data/seed.schema.json)")
     parser.add_argument("--no-auth", action="store_true", help="accept requests without a token")
+    parser.add_argument("--strict", action="store_true",
+                        help="switch off every IdP tolerance: answer only as RFC 7643/7644 allow, "
+                             "refusing Entra's and Okta's non-RFC shapes (by default the bridge "
+                             "accepts them, as the 1Password SCIM bridge does)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,8 +61,9 @@ def run(args: argparse.Namespace) -> int:
         account = load(args.seed) if args.seed else Account()
     except SeedError as exc:
         return fail(str(exc), 2)
+    tolerances = Tolerances.none() if args.strict else Tolerances.all()
     app = create_app(tokens=tokens, no_auth=args.no_auth, base_path=args.base_path,
-                     account=account)
+                     account=account, tolerances=tolerances)
     # Seeded data lives as long as the process: keep the cyclic GC from re-scanning it.
     gc.freeze()
     try:
@@ -70,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
     shown = f"[{host}]" if ":" in host else host
     base_path = "/" + args.base_path.strip("/") if args.base_path.strip("/") else ""
     print(f"scimcert bridge listening; SCIM base URL: http://{shown}:{port}{base_path}", flush=True)
+    if args.strict:
+        print("strict: every IdP tolerance off, RFC 7643/7644 answers only", flush=True)
     # access_log off: request lines are not needed, and no request detail reaches the output.
     config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off")
     uvicorn.Server(config).run(sockets=[sock])

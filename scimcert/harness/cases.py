@@ -30,6 +30,7 @@ FOLDER_SCHEMAS = {
     "requirements": "data/requirements",
     "filters": "data/filter-cases",
     "patch": "data/patch-cases",
+    "scenarios": "data/scenario",
     "seeds": "data/seed",
     "sources": "data/sources",
 }

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from scimcert.harness.target import Target
+from scimcert.scim.tolerance import Tolerances
 from scimcert.wire import Client, Redactor, Sink
 from scimcert.wire.transport import IN_PROCESS_ORIGIN, in_process, network
 
@@ -30,7 +31,10 @@ def connect(target: Target, sink: Sink) -> Iterator[Client]:
     """A recording client for `target` (recording into `sink`), closed on exit."""
     redactor = Redactor(target.secrets())
     if target.url is None:
-        app = load_factory(target.app)(tokens=[target.token] if target.token else [])
+        options: dict[str, Any] = {"tokens": [target.token] if target.token else []}
+        if target.strict_bridge:
+            options["tolerances"] = Tolerances.none()
+        app = load_factory(target.app)(**options)
         with in_process(app) as http:
             yield Client(http, IN_PROCESS_ORIGIN + BRIDGE_BASE_PATH, token=target.token,
                          allow_writes=True, redactor=redactor, sink=sink, headers=target.headers)

@@ -38,7 +38,11 @@ def add_parsers(subparsers: Any) -> None:
     run_parser.add_argument("--allow-writes", action="store_true",
                             help="let tests create, change and delete resources")
     run_parser.add_argument("--strict", action="store_true",
-                            help="SHOULD/MAY deviations fail the run")
+                            help="grading: SHOULD/MAY deviations fail the run (any target)")
+    run_parser.add_argument("--strict-bridge", action="store_true",
+                            help="target: the in-process reference bridge with every IdP "
+                                 "tolerance off, so Entra/Okta-only shapes are refused as "
+                                 "RFC 7644 says (not with --url; does not change the grading)")
     run_parser.add_argument("--report-dir", type=Path,
                             help="write conformance.{json,md,html}, junit.xml, allure-results")
     run_parser.add_argument("-k", dest="keyword", help="pytest -k expression")
@@ -86,6 +90,8 @@ def run_environment(args: argparse.Namespace, base: dict[str, str]) -> dict[str,
         env["SCIM_ALLOW_WRITES"] = "true"
     if args.strict:
         env["SCIM_STRICT"] = "true"
+    if args.strict_bridge:
+        env["SCIM_STRICT_BRIDGE"] = "true"
     return env
 
 

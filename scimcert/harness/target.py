@@ -98,7 +98,11 @@ SETTINGS = (
     Setting("allow_writes", "--scim-allow-writes", "SCIM_ALLOW_WRITES", "scim_allow_writes",
             parse_bool, "let tests create, change and delete resources on a URL target"),
     Setting("strict", "--scim-strict", "SCIM_STRICT", "scim_strict", parse_bool,
-            "fail on SHOULD/MAY deviations instead of reporting them"),
+            "grading: fail on SHOULD/MAY deviations instead of reporting them"),
+    Setting("strict_bridge", "--scim-strict-bridge", "SCIM_STRICT_BRIDGE", "scim_strict_bridge",
+            parse_bool, "target: the in-process reference bridge with every IdP tolerance off, "
+            "answering only as RFC 7643/7644 allow (changes the bridge, not the grading; "
+            "see --scim-strict)"),
     Setting("seed", "--scim-seed", "SCIM_SEED", "scim_seed", parse_int,
             "seed of the test-data generator (default: derived from the time, printed)"),
     Setting("timeout", "--scim-timeout", "SCIM_TIMEOUT", "scim_timeout", parse_timeout,
@@ -117,7 +121,7 @@ SETTINGS = (
             "in-process target: MODULE:FACTORY (or file.py:FACTORY) returning an ASGI app, "
             "called as FACTORY(tokens=[token]) (default: the reference bridge)"),
 )
-BOOLEAN = frozenset({"allow_writes", "strict", "insecure"})
+BOOLEAN = frozenset({"allow_writes", "strict", "strict_bridge", "insecure"})
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ class Target:
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     report: str | None = None
     app: str | None = None
+    strict_bridge: bool = False
     sources: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -160,7 +165,7 @@ class Target:
         token = "***" if self.token else "none"
         header_names = ", ".join(f"{name}: ***" for name, _ in self.headers) or "none"
         strict = "on" if self.strict else "off"
-        return [
+        lines = [
             f"scim target: {where} ({self._source('url')})",
             f"scim token: {token} ({self._source('token')})",
             f"scim writes: {writes} ({self._source('allow_writes')})",
@@ -170,6 +175,12 @@ class Target:
             f"tls: {self._tls()}, headers: {header_names}",
             f"scim email domain: {self.email_domain} ({self._source('email_domain')})",
         ]
+        if self.in_process and self.app is None:
+            tolerances = ("off: RFC 7643/7644 only" if self.strict_bridge
+                          else "on: Entra, Okta and SCIM Validator shapes accepted")
+            lines.append(f"scim bridge IdP tolerances: {tolerances} "
+                         f"({self._source('strict_bridge')})")
+        return lines
 
     def _source(self, name: str) -> str:
         return self.sources.get(name, "default")
@@ -227,6 +238,12 @@ def resolve(options: Mapping[str, Any], env: Mapping[str, str], ini: Mapping[str
         values["seed"] = int(now() * 1000) % 1_000_000
         sources["seed"] = "default: from the time"
     url = values["url"]
+    strict_bridge = bool(values["strict_bridge"])
+    if strict_bridge and (url is not None or values["app"]):
+        # Tolerances are a switch of the reference bridge: a URL or another app has its own.
+        raise SettingError("the strict bridge is the in-process reference bridge without its "
+                           "IdP tolerances; a URL or app target has its own (serve a strict "
+                           "one with: scimcert serve --strict)")
     allow_writes = bool(values["allow_writes"])
     if url is None:
         allow_writes = True
@@ -245,6 +262,7 @@ def resolve(options: Mapping[str, Any], env: Mapping[str, str], ini: Mapping[str
         headers=values["headers"] or (),
         report=values["report"] or None,
         app=values["app"] or None,
+        strict_bridge=strict_bridge,
         sources=sources,
     )
 

@@ -4,15 +4,12 @@ requirements the tolerances serve, which proves each switch serves the requireme
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from scimcert import paths
 from scimcert.scim import tolerance
-from tests.broken.report import Outcomes, read_report
+from tests.broken.report import Outcomes, run_suites
 
 BRIDGE = Path(__file__).resolve().parent / "rfc.py"
 # suites/query/test_search.py compares GET with POST .search over every truth-table filter, the
@@ -24,13 +21,9 @@ SUITE_GAPS = {"rfc7644/3.4.3/search-same-as-get"}
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory) -> Outcomes:
-    report = tmp_path_factory.mktemp("rfc")
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(paths.suites()), "-p", "no:cacheprovider", "-q",
-         "--scim-strict", "--scim-app", f"{BRIDGE}:rfc_bridge", "--scim-report", str(report)],
-        cwd=paths.root(), capture_output=True, text=True, timeout=300, check=False)
-    found = read_report(report)
-    assert found, done.stdout[-3000:] + done.stderr[-3000:]
+    found, output = run_suites(tmp_path_factory.mktemp("rfc"), "--scim-strict",
+                               "--scim-app", f"{BRIDGE}:rfc_bridge")
+    assert found, output
     return found
 
 

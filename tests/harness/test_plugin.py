@@ -94,7 +94,8 @@ def suite(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 def run(pytester: pytest.Pytester, *args: str, **env: str) -> pytest.RunResult:
-    for name in ("SCIM_URL", "SCIM_TOKEN", "SCIM_ALLOW_WRITES", "SCIM_STRICT", "SCIM_SEED"):
+    for name in ("SCIM_URL", "SCIM_TOKEN", "SCIM_ALLOW_WRITES", "SCIM_STRICT", "SCIM_SEED",
+                 "SCIM_STRICT_BRIDGE"):
         pytester._monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         pytester._monkeypatch.setenv(name, value)
@@ -170,6 +171,28 @@ def test_header_shows_sources_and_masks_the_token(suite: pytest.Pytester) -> Non
         "scim seed: 42 (from option)*",
     ])
     assert TOKEN not in result.stdout.str() + result.stderr.str()
+
+
+STRICT_BRIDGE_SUITE = """
+import pytest
+PATCH = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+         "Operations": [{"op": "Replace", "path": "active", "value": False}]}
+@pytest.mark.requirement("rfc7644/3.3/demo-must")
+def test_x(scim):
+    user = scim.post("/Users", json={"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                                     "userName": "strict-bridge-probe"}).json()
+    assert scim.patch(f"/Users/{user['id']}", json=PATCH).status_code == 400
+"""
+
+
+def test_strict_bridge_is_shown_and_refuses_entra_shapes(suite: pytest.Pytester) -> None:
+    write_suite(suite, STRICT_BRIDGE_SUITE)
+    result = run(suite, "--scim-strict-bridge")
+    result.stdout.fnmatch_lines([
+        "scim strict: off (default)",
+        "scim bridge IdP tolerances: off: RFC 7643/7644 only (from option)",
+    ])
+    result.assert_outcomes(passed=1)
 
 
 def test_unknown_requirement_id_fails_collection(suite: pytest.Pytester) -> None:

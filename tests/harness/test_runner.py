@@ -69,3 +69,15 @@ def test_requirements_lists_each_requirement_with_its_tests(
 def test_requirements_rejects_an_unknown_area(capsys: pytest.CaptureFixture[str]) -> None:
     assert runner.requirements(parse("requirements", "--area", "nowhere")) == 2
     assert "no requirements in area 'nowhere'" in capsys.readouterr().err
+
+
+def test_run_strict_bridge_reaches_pytest_apart_from_strict() -> None:
+    env = runner.run_environment(parse("run", "--strict-bridge"), {})
+    assert env == {"SCIM_STRICT_BRIDGE": "true"}
+
+
+def test_run_refuses_a_strict_bridge_with_a_url(capsys: pytest.CaptureFixture[str]) -> None:
+    code = runner.run(parse("run", "--url", "https://b.example/scim", "--strict-bridge"))
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "scimcert serve --strict" in err

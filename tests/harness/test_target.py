@@ -74,3 +74,20 @@ def test_bad_values_name_the_setting(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingError, match="env SCIM_") as raised:
         resolve({}, env, {})
     assert message in str(raised.value)
+
+
+def test_strict_bridge_is_off_by_default_and_shown_for_the_reference_bridge() -> None:
+    default = resolve({}, {}, {})
+    assert default.strict_bridge is False
+    assert "scim bridge IdP tolerances: on: Entra, Okta and SCIM Validator shapes accepted " \
+           "(default)" in default.header_lines()
+    strict = resolve({}, {"SCIM_STRICT_BRIDGE": "1"}, {})
+    assert (strict.strict_bridge, strict.strict) == (True, False)
+    assert "scim bridge IdP tolerances: off: RFC 7643/7644 only (from env SCIM_STRICT_BRIDGE)" \
+           in strict.header_lines()
+
+
+@pytest.mark.parametrize("other", [{"url": URL}, {"app": "tests.bridge.rfc:rfc_bridge"}])
+def test_strict_bridge_needs_the_in_process_reference_bridge(other) -> None:
+    with pytest.raises(SettingError, match="in-process reference bridge"):
+        resolve({**other, "strict_bridge": True}, {}, {})

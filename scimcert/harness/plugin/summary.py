@@ -90,6 +90,7 @@ def _meta(st: Any) -> dict[str, Any]:
         "seed": target.seed,
         "run_id": target.run_id,
         "strict": target.strict,
+        "strict_bridge": target.strict_bridge,
         "allow_writes": target.allow_writes,
         "started": st.started,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
