@@ -16,7 +16,7 @@ from scimcert.harness.factory import CREATED, declared_part
 from scimcert.harness.messages import patch_op
 from scimcert.harness.outcome import not_applicable
 from scimcert.scim.schema import ResourceType
-from scimcert.scim.urns import ENTERPRISE_URN, USER_URN
+from scimcert.scim.urns import ENTERPRISE_URN, GROUP_URN, USER_URN
 
 NO_ENTERPRISE = ("the target's User resource type does not declare the "
                  "enterprise extension")
@@ -94,6 +94,13 @@ def user_type(registry) -> ResourceType | None:
     its endpoint is spelled."""
     return next((r for r in registry.resource_types.values()
                  if r.schema.lower() == USER_URN.lower()), None)
+
+
+@pytest.fixture(scope="session")
+def group_type(registry) -> ResourceType | None:
+    """The target's Group resource type, found by its core schema URN (RFC 7643 §6)."""
+    return next((r for r in registry.resource_types.values()
+                 if r.schema.lower() == GROUP_URN.lower()), None)
 
 
 @pytest.fixture(scope="session")

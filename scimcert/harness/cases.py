@@ -30,6 +30,8 @@ FOLDER_SCHEMAS = {
     "requirements": "data/requirements",
     "filters": "data/filter-cases",
     "patch": "data/patch-cases",
+    "dialects": "data/dialect",
+    "documented": "data/documented",
     "scenarios": "data/scenario",
     "seeds": "data/seed",
     "sources": "data/sources",

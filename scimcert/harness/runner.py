@@ -43,6 +43,10 @@ def add_parsers(subparsers: Any) -> None:
                             help="target: the in-process reference bridge with every IdP "
                                  "tolerance off, so Entra/Okta-only shapes are refused as "
                                  "RFC 7644 says (not with --url; does not change the grading)")
+    run_parser.add_argument("--dialect", action="append", metavar="NAME",
+                            help="the IdP dialect(s) suites/provisioning replays: rfc, entra, "
+                                 "entra-flagged, okta, okta-aiw, interop (repeat or comma "
+                                 "separate; default: all)")
     run_parser.add_argument("--report-dir", type=Path,
                             help="write conformance.{json,md,html}, junit.xml, allure-results")
     run_parser.add_argument("-k", dest="keyword", help="pytest -k expression")
@@ -90,6 +94,8 @@ def run_environment(args: argparse.Namespace, base: dict[str, str]) -> dict[str,
         env["SCIM_ALLOW_WRITES"] = "true"
     if args.strict:
         env["SCIM_STRICT"] = "true"
+    if args.dialect:
+        env["SCIM_DIALECT"] = ",".join(args.dialect)
     if args.strict_bridge:
         env["SCIM_STRICT_BRIDGE"] = "true"
     return env

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from scimcert.idp.dialect import Dialect
+
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_EMAIL_DOMAIN = "example.com"
 TRUE = frozenset({"1", "true", "yes", "on"})
@@ -90,6 +92,15 @@ def parse_app(text: str) -> str:
     return text.strip()
 
 
+def parse_dialects(text: str) -> tuple[str, ...]:
+    """Dialect names or aliases, separated by commas or spaces, as their canonical names."""
+    try:
+        return tuple(dict.fromkeys(Dialect.load(name).name
+                                   for name in text.replace(",", " ").split()))
+    except KeyError as exc:
+        raise SettingError(str(exc.args[0])) from None
+
+
 SETTINGS = (
     Setting("url", "--scim-url", "SCIM_URL", "scim_url", parse_url,
             "SCIM base URL of the target (default: the reference bridge in-process)"),
@@ -103,6 +114,9 @@ SETTINGS = (
             parse_bool, "target: the in-process reference bridge with every IdP tolerance off, "
             "answering only as RFC 7643/7644 allow (changes the bridge, not the grading; "
             "see --scim-strict)"),
+    Setting("dialects", "--scim-dialect", "SCIM_DIALECT", "scim_dialect", parse_dialects,
+            "the IdP dialects suites/provisioning replays (names or aliases, comma separated; "
+            "default: every dialect)"),
     Setting("seed", "--scim-seed", "SCIM_SEED", "scim_seed", parse_int,
             "seed of the test-data generator (default: derived from the time, printed)"),
     Setting("timeout", "--scim-timeout", "SCIM_TIMEOUT", "scim_timeout", parse_timeout,
@@ -142,6 +156,7 @@ class Target:
     report: str | None = None
     app: str | None = None
     strict_bridge: bool = False
+    dialects: tuple[str, ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -263,6 +278,7 @@ def resolve(options: Mapping[str, Any], env: Mapping[str, str], ini: Mapping[str
         report=values["report"] or None,
         app=values["app"] or None,
         strict_bridge=strict_bridge,
+        dialects=values["dialects"] or (),
         sources=sources,
     )
 

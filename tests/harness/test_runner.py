@@ -81,3 +81,8 @@ def test_run_refuses_a_strict_bridge_with_a_url(capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1 and "scimcert serve --strict" in err
+
+
+def test_run_passes_the_dialects_on() -> None:
+    env = runner.run_environment(parse("run", "--dialect", "okta", "--dialect", "entra"), {})
+    assert env["SCIM_DIALECT"] == "okta,entra"

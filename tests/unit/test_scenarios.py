@@ -15,12 +15,9 @@ import pytest
 
 from scimcert import paths
 from scimcert.harness import cases, catalogue
+from scimcert.idp.intent import KINDS
 
 FILES = cases.files("scenarios")
-# The intents of the dialect contract (issue 8; scimcert/idp/intent.py KINDS).
-KINDS = ("test_connection", "find_user", "create_user", "update_user", "change_username",
-         "deactivate_user", "reactivate_user", "delete_user", "find_group", "create_group",
-         "rename_group", "add_members", "remove_members", "replace_members", "delete_group")
 REFERENCE = re.compile(r"\{([a-z]+)(?::([a-z][a-z0-9]*))?\}")
 RUN_VALUES = {"run", "domain"}
 # The parts a driver reads; the prose (description, sources, notes) may show braces freely.

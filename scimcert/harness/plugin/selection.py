@@ -15,6 +15,7 @@ from scimcert.harness.plugin.state import catalogue, requirement_ids, state
 MARKERS = (
     "requirement(*ids): catalogue requirement ids the test proves (fixtures/requirements/)",
     "writes: the test creates or changes resources; skipped on a read-only target",
+    "dialect(name): the IdP dialect the test replays; --scim-dialect selects dialects",
     "feature(name): needs a ServiceProviderConfig feature "
     "(patch, bulk, filter, changePassword, sort, etag); not applicable when not advertised",
 )
@@ -58,6 +59,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             mapping[requirement.id].append(item.nodeid)
             item.user_properties.append(("requirement", requirement.id))
     _select_requirements(config, items)
+    _select_dialects(st.target.dialects, config, items)
     for item in items:
         if item.get_closest_marker("writes") and not st.target.allow_writes:
             item.stash[READ_ONLY] = True
@@ -70,6 +72,20 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         raise pytest.UsageError(
             f"scimcert: {len(problems)} suite test(s) do not name catalogue requirements "
             f"({st.catalogue_folder}):\n  " + "\n  ".join(problems))
+
+
+def _select_dialects(chosen: tuple[str, ...], config: pytest.Config,
+                     items: list[pytest.Item]) -> None:
+    """Keep only the dialect tests of the dialects `--scim-dialect` names (all when none)."""
+    if not chosen:
+        return
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("dialect")
+        (dropped if marker and marker.args[0] not in chosen else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def _select_requirements(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -25,6 +25,7 @@ from tests.broken.bridges.registry import defect, without_tolerance
     requirements=["entra/groups/remove-members-by-value"],
     summary="Remove on members with a value list removes every member",
     proves=[
+        "provisioning/test_scenarios.py::test_scenario_leaves_the_state_the_idp_expects",
         "users/test_patch.py::test_patch_operation_changes_the_group",
         "groups/test_members.py::test_remove_members_by_value_list_removes_only_those",
     ],
@@ -74,6 +75,7 @@ class ExcludedAttributesIgnored(Pipeline):
     requirements=["okta/groups/pathless-rename"],
     summary="A path-less replace carrying id is refused with 400 mutability",
     proves=[
+        "provisioning/test_scenarios.py::test_scenario_leaves_the_state_the_idp_expects",
         "groups/test_rename.py::test_pathless_replace_renames_group",
     ],
 )

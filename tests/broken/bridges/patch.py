@@ -23,6 +23,7 @@ from tests.broken.bridges.registry import defect, without_tolerance
     requirements=["entra/patch/string-boolean"],
     summary="PATCH silently skips Entra's \"False\" string for active",
     proves=[
+        "provisioning/test_scenarios.py::test_scenario_leaves_the_state_the_idp_expects",
         "users/test_patch.py::test_patch_operation_changes_the_user",
     ],
 )
@@ -51,6 +52,7 @@ def _string_active(op: Any) -> bool:
     requirements=["entra/patch/capitalised-op"],
     summary="PATCH refuses the op names Add, Replace and Remove that Entra sends",
     proves=[
+        "provisioning/test_scenarios.py::test_scenario_leaves_the_state_the_idp_expects",
         "users/test_patch.py::test_patch_operation_changes_the_group",
         "groups/test_rename.py::test_patch_replace_renames_group",
         "users/test_patch.py::test_patch_operation_changes_the_user",
@@ -357,6 +359,7 @@ def string_boolean_refused(**options: Any) -> Starlette:
     requirements=["entra/patch/pathless-path-keys"],
     summary="A path-less replace keyed by attribute paths is refused with 400",
     proves=[
+        "provisioning/test_scenarios.py::test_scenario_leaves_the_state_the_idp_expects",
         "users/test_patch.py::test_patch_operation_changes_the_user",
     ],
 )
