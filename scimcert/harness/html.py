@@ -72,7 +72,7 @@ def page(doc: dict[str, Any]) -> str:
         "<title>SCIM conformance report</title>", f"<style>{STYLE}</style></head><body><main>",
         "<h1>SCIM conformance report</h1>", _run_line(run),
         '<div class="verdicts">', *(_verdict(doc[k]["requirements"], t) for k, t in SECTIONS),
-        "</div>", _causes(doc), _attention(doc), _areas(doc), _violations(doc),
+        "</div>", _causes(doc), _attention(doc), _areas(doc), _matrix(doc), _violations(doc),
     ]
     for key, title in SECTIONS:
         parts += [f'<h2 id="{key}">{escape(title)}</h2>', *_by_area(doc[key]["requirements"])]
@@ -218,6 +218,30 @@ def _test_list(tests: list[dict[str, Any]]) -> str:
         items.append(f"<li>{_badge(test['outcome'])} <code>{escape(test['nodeid'])}</code>"
                      f"{why}</li>")
     return f'<ul class="tests">{"".join(items)}</ul>'
+
+
+def _matrix(doc: dict[str, Any]) -> str:
+    """The compatibility matrix: a row per scenario, a column per dialect, each cell the
+    outcome (a failure with the requirement it is filed under)."""
+    matrix = doc.get("matrix") or {}
+    dialects, scenarios = matrix.get("dialects") or [], matrix.get("scenarios") or {}
+    if not scenarios:
+        return ""
+    head = "".join(f"<th>{escape(d)}</th>" for d in dialects)
+    rows = []
+    for name, cells in scenarios.items():
+        tds = []
+        for dialect in dialects:
+            cell = cells.get(dialect)
+            if cell is None:
+                tds.append("<td>—</td>")
+                continue
+            why = (f'<div class="why">{escape(cell["requirement"])}</div>'
+                   if cell["outcome"] != "met" and cell.get("requirement") else "")
+            tds.append(f"<td>{_badge(cell['outcome'])}{why}</td>")
+        rows.append(f"<tr><th>{escape(name)}</th>{''.join(tds)}</tr>")
+    return ('<h2 id="matrix">IdP compatibility</h2><table class="matrix"><thead><tr>'
+            f"<th>scenario</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def _badge(outcome: str) -> str:

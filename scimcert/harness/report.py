@@ -65,7 +65,8 @@ def document(outcomes: list[RequirementOutcome], meta: dict[str, Any],
              causes: Sequence[RootCause] = (), counts: dict[str, int] | None = None,
              violations: Sequence[tuple[str, str]] = (),
              sources: Sources | None = None,
-             listing: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+             listing: Sequence[dict[str, Any]] = (),
+             matrix: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON report: run metadata, test counts, root causes, the two sections, and the
     bodies received that broke their schema (not graded: the representation suite grades them)."""
     sections = {}
@@ -82,6 +83,7 @@ def document(outcomes: list[RequirementOutcome], meta: dict[str, Any],
     return {"run": meta, "sources": cited, "tests": counts or {},
             "root_causes": [c.to_json() for c in causes],
             "rfc": sections["rfc"], "idp": sections["idp"], "schema_violations": found,
+            "matrix": matrix or {"dialects": [], "scenarios": {}},
             "verdicts": list(listing)}
 
 
@@ -107,12 +109,40 @@ def markdown(doc: dict[str, Any]) -> str:
             lines.append(f"| `{req['id']}` {_md(req['summary'])} | {req['level']} | "
                          f"{_md(req['section'])} | **{req['outcome']}** | {tests} |")
         lines.append("")
+    lines += matrix_lines(doc.get("matrix") or {}, markdown=True)
     found = doc.get("schema_violations") or []
     if found:
         lines += ["## Bodies that are not valid SCIM", ""]
         lines += [f"- `{v['violation']}` ({v['test']})" for v in found]
         lines.append("")
     return "\n".join(lines)
+
+
+MARKS = {"met": "pass", "failed": "FAIL", "deviation": "dev", "blocked": "blocked",
+         "not applicable": "n/a", "error": "ERROR", "skipped": "skip"}
+
+
+def matrix_lines(matrix: dict[str, Any], *, markdown: bool = False) -> list[str]:
+    """The compatibility matrix as text: a row per scenario, a column per dialect; each failure
+    under the requirement it is filed under, below the table."""
+    dialects, scenarios = matrix.get("dialects") or [], matrix.get("scenarios") or {}
+    if not scenarios:
+        return []
+    rows = [["scenario", *dialects]]
+    rows += [[name, *(MARKS.get(cells.get(d, {}).get("outcome", ""), "—") for d in dialects)]
+             for name, cells in scenarios.items()]
+    failures = [f"{name} in {d}: {cell['outcome']} under {cell.get('requirement') or '—'}"
+                for name, cells in scenarios.items() for d, cell in cells.items()
+                if cell["outcome"] in ("failed", "error", "deviation")]
+    if markdown:
+        out = ["## IdP compatibility (scenario by dialect)", "",
+               "| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+        out += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+        return [*out, "", *(f"- {line}" for line in failures), ""]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    out = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+           for row in rows]
+    return [*out, *failures]
 
 
 def _md(text: str) -> str:

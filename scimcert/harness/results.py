@@ -9,8 +9,11 @@ from typing import Any
 
 from scimcert.harness.catalogue import Catalogue, Requirement
 from scimcert.harness.outcome import SEVERITY, Grade, Verdict, combine
+from scimcert.idp.dialect import names
 
 VIOLATION = "schema-violation"
+# The user property naming a provisioning test's cell: "scenario<TAB>dialect".
+MATRIX = "scenario-dialect"
 # The requirement every server error (5xx) is filed under, whichever test met it.
 SERVER_ERROR = "rfc7644/3.12/no-server-error"
 
@@ -22,6 +25,7 @@ class TestOutcome:
     nodeid: str
     requirements: tuple[str, ...]
     verdict: Verdict | None = None
+    cell: tuple[str, str] | None = None
 
     def grades(self, strict: bool = False) -> dict[str, Grade]:
         """What this test says about each requirement it touches.
@@ -127,6 +131,10 @@ class Results:
         if not named and data is None:
             return
         test = self.tests.setdefault(report.nodeid, TestOutcome(report.nodeid, named))
+        cell = next((value for name, value in properties if name == MATRIX), None)
+        if cell is not None:
+            scenario, dialect = cell.split("\t")
+            test.cell = (scenario, dialect)
         if data is None:
             return
         verdict = Verdict.from_json(data)
@@ -176,6 +184,26 @@ class Results:
                 entry["requirement"] = verdict.requirement
             out.append(entry)
         return out
+
+    def matrix(self) -> dict[str, Any]:
+        """The compatibility matrix: each provisioning scenario in each dialect, with the test's
+        outcome and, for a failure, the requirement it is filed under."""
+        cells: dict[str, dict[str, dict[str, Any]]] = {}
+        dialects: dict[str, None] = {}
+        for test in self.tests.values():
+            if test.cell is None:
+                continue
+            scenario, dialect = test.cell
+            dialects[dialect] = None
+            verdict = test.verdict
+            entry: dict[str, Any] = {"outcome": verdict.grade.value if verdict else "not run",
+                                     "nodeid": test.nodeid}
+            if verdict is not None and verdict.requirement:
+                entry["requirement"] = verdict.requirement
+            cells.setdefault(scenario, {})[dialect] = entry
+        order = {name: i for i, name in enumerate(names())}
+        return {"dialects": sorted(dialects, key=lambda d: order.get(d, len(order))),
+                "scenarios": dict(sorted(cells.items()))}
 
     def counts(self) -> dict[str, int]:
         """How many tests ended with each grade."""

@@ -100,13 +100,13 @@ class Dialect:
 
 
 def names() -> list[str]:
-    """Every dialect's name, in file order."""
+    """Every dialect's name, in the order of their file names."""
     return [data["name"] for data in _all().values()]
 
 
 @cache
 def _all() -> dict[str, dict[str, Any]]:
-    files = sorted((paths.fixtures() / "dialects").glob("*.json"))
+    files = sorted((paths.fixtures() / "dialects").glob("*.json"), key=lambda f: f.stem)
     return {f.stem: json.loads(f.read_text(encoding="utf-8")) for f in files}
 
 

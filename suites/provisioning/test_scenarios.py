@@ -43,7 +43,8 @@ def params() -> list[Any]:
             ids = list(dict.fromkeys([*scenario["requirements"], *quirks]))
             out.append(pytest.param(scenario, name, id=f"{scenario['id']}-{name}",
                                     marks=[pytest.mark.requirement(*ids),
-                                           pytest.mark.dialect(name)]))
+                                           pytest.mark.dialect(name),
+                                           pytest.mark.scenario(scenario["id"])]))
     return out
 
 

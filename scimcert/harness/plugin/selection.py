@@ -11,11 +11,13 @@ import pytest
 from scimcert import paths
 from scimcert.harness.catalogue import Requirement
 from scimcert.harness.plugin.state import catalogue, requirement_ids, state
+from scimcert.harness.results import MATRIX
 
 MARKERS = (
     "requirement(*ids): catalogue requirement ids the test proves (fixtures/requirements/)",
     "writes: the test creates or changes resources; skipped on a read-only target",
     "dialect(name): the IdP dialect the test replays; --scim-dialect selects dialects",
+    "scenario(id): the provisioning scenario (fixtures/scenarios/) the test replays",
     "feature(name): needs a ServiceProviderConfig feature "
     "(patch, bulk, filter, changePassword, sort, etag); not applicable when not advertised",
 )
@@ -60,6 +62,10 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             item.user_properties.append(("requirement", requirement.id))
     _select_requirements(config, items)
     _select_dialects(st.target.dialects, config, items)
+    for item in items:
+        dialect, scenario = item.get_closest_marker("dialect"), item.get_closest_marker("scenario")
+        if dialect and scenario:
+            item.user_properties.append((MATRIX, f"{scenario.args[0]}\t{dialect.args[0]}"))
     for item in items:
         if item.get_closest_marker("writes") and not st.target.allow_writes:
             item.stash[READ_ONLY] = True

@@ -67,7 +67,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         doc = report.document(st.results.outcomes(cat), _meta(st),
                               causes=st.results.root_causes(), counts=st.results.counts(),
                               violations=st.results.violations, sources=cat.sources,
-                              listing=st.results.listing())
+                              listing=st.results.listing(), matrix=st.results.matrix())
         report.write(Path(st.target.report), doc, secrets=st.target.secrets())
 
 
@@ -109,6 +109,11 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.section("scim conformance by area")
         for line in report.area_lines(results.outcomes(catalogue(config))):
             terminalreporter.line(line)
+        matrix = report.matrix_lines(results.matrix())
+        if matrix:
+            terminalreporter.section("scim IdP compatibility (scenario x dialect)")
+            for line in matrix:
+                terminalreporter.line(line)
         counts = results.counts()
         terminalreporter.line("tests: " + ", ".join(f"{n} {grade}"
                                                     for grade, n in sorted(counts.items())))
