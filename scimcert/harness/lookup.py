@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from scimcert.scim.filter import parse_path
+from scimcert.scim.filter.ast import And, Compare, Not, Or, Present
 from scimcert.scim.filter.evaluator import evaluate
 from scimcert.scim.schema import Attribute, Registry, ResourceType
 
@@ -23,6 +24,30 @@ def attribute(registry: Registry, rtype: ResourceType, path: str) -> Attribute |
     top = f"{found.attr.urn}:{found.attr.attr}" if found.attr.urn else found.attr.attr
     sub = found.attr.sub or found.sub
     return registry.attribute(rtype, f"{top}.{sub}" if sub else top)
+
+
+def declared(registry: Registry, rtype: ResourceType, path: str) -> bool:
+    """Whether the target declares every attribute `path` names, those its value filter
+    compares included (`emails[type eq "work"].value` needs emails.type and emails.value)."""
+    if attribute(registry, rtype, path) is None:
+        return False
+    found = parse_path(path)
+    if found.filter is None:
+        return True
+    top = f"{found.attr.urn}:{found.attr.attr}" if found.attr.urn else found.attr.attr
+    return all(registry.attribute(rtype, f"{top}.{name}") is not None
+               for name in _compared(found.filter))
+
+
+def _compared(node: Any) -> list[str]:
+    """The sub-attribute names a value filter compares."""
+    if isinstance(node, Compare | Present):
+        return [node.path.attr]
+    if isinstance(node, And | Or):
+        return _compared(node.left) + _compared(node.right)
+    if isinstance(node, Not):
+        return _compared(node.inner)
+    return []
 
 
 def values_at(resource: dict[str, Any], path: str, registry: Registry,

@@ -50,6 +50,7 @@ class Dialect:
     headers: tuple[tuple[str, str], ...]
     shape: dict[str, Any]
     quirks: tuple[Quirk, ...]
+    idp: str | None = None
 
     @classmethod
     def load(cls, name: str) -> Dialect:
@@ -59,7 +60,8 @@ class Dialect:
             if wanted == data["name"] or wanted in data.get("aliases", []):
                 return cls(data["name"], tuple(data.get("aliases", [])), data["description"],
                            tuple(data.get("headers", {}).items()), data["shape"],
-                           tuple(Quirk(**q) for q in data.get("quirks", [])))
+                           tuple(Quirk(**q) for q in data.get("quirks", [])),
+                           data.get("idp"))
         raise KeyError(f"unknown dialect {name!r}; one of {', '.join(names())}")
 
     def render(self, intent: Intent) -> list[Request]:

@@ -4,19 +4,26 @@ verdict (a failing create is a precondition, filed once under the create's requi
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 
 from scimcert.harness.cases import fill
-from scimcert.idp.dialect import Dialect
+from scimcert.harness.checks import expect, precondition
+from scimcert.harness.factory import declared_part
+from scimcert.harness.lookup import declared
+from scimcert.idp.dialect import PATHS, Dialect
 from scimcert.idp.intent import Intent
+from scimcert.idp.request import Request
+from scimcert.scim.schema import Registry, ResourceType
 from scimcert.scim.urns import GROUP_URN
 
 # The plain RFC client the starting state is made with.
 PLAIN = "rfc"
+ROUND_TRIP = "rfc7643/7/read-write-round-trip"
 
 
 @dataclass
@@ -30,13 +37,16 @@ class Staged:
     steps: list[dict[str, Any]]
     then: dict[str, Any]
     created: Callable[[str, str], None]
+    fit: Callable[[Request], Request]
 
 
 @pytest.fixture
-def stage_scenario(make, target) -> Callable[[dict[str, Any]], Staged]:
+def stage_scenario(make, scim, target, registry, user_type,
+                   group_type) -> Callable[[dict[str, Any]], Staged]:
     def run(scenario: dict[str, Any]) -> Staged:
         # Names of its own each time: a scenario replayed in the same test must not collide.
-        filled = fill(scenario, {"run": f"{make.tag()}-", "domain": target.email_domain})
+        filled = fill(fitted(scenario, registry, user_type),
+                      {"run": f"{make.tag()}-", "domain": target.email_domain})
         people = filled["people"]
         ids: dict[str, str] = {}
         plain = Dialect.load(PLAIN)
@@ -44,11 +54,60 @@ def stage_scenario(make, target) -> Callable[[dict[str, Any]], Staged]:
             person_data = {k: (ids.get(v, v) if isinstance(v, str) else v)
                            for k, v in people[person].items()}
             request, = plain.render(Intent("create_user", {"person": person_data}))
-            ids[f"{{user:{person}}}"] = make.post("User", request.body)["id"]
+            ids[f"{{user:{person}}}"] = make.post("User", fit(request).body)["id"]
         for group, members in filled["given"]["groups"].items():
             body = {"schemas": [GROUP_URN], **filled["groups"][group],
                     "members": [{"value": ids[f"{{user:{p}}}"]} for p in members]}
-            ids[f"{{group:{group}}}"] = make.post("Group", body)["id"]
-        return Staged(people, ids, filled["steps"], filled["then"], make.cleanup.register)
+            created = make.post("Group", body)
+            ids[f"{{group:{group}}}"] = created["id"]
+            # The start is a precondition: a group that does not keep the members it was
+            # created with is the round trip's finding, not the scenario's.
+            with precondition(ROUND_TRIP):
+                read = scim.get(f"/Groups/{created['id']}").json()
+                held = sorted(str(m.get("value")) for m in read.get("members") or [])
+                wanted = sorted(m["value"] for m in body["members"])
+                expect(held == wanted, f"group {group} keeps the members it was created with",
+                       expected=wanted, actual=held)
+        return Staged(people, ids, filled["steps"], filled["then"], make.cleanup.register, fit)
+
+    def fit(request: Request) -> Request:
+        """`request` with a body cut to what the target declares (RFC 7643 §7)."""
+        rtype = user_type if request.path.startswith("/Users") else group_type
+        if rtype is None or request.method not in ("POST", "PUT") \
+                or not isinstance(request.body, dict):
+            return request
+        return replace(request, body=declared_part(registry, rtype, request.body))
 
     return run
+
+
+def fitted(scenario: dict[str, Any], registry: Registry, user_type: ResourceType | None
+           ) -> dict[str, Any]:
+    """The scenario without the user attributes the target does not declare: an admin maps
+    only what the app's schema offers (RFC 7643 §7: a provider publishes the subset it
+    supports), so the IdP never sends them and the end state does not ask for them."""
+    if user_type is None:
+        return scenario
+    missing = {key for key, path in PATHS.items() if not declared(registry, user_type, path)}
+    if not missing:
+        return scenario
+    out = copy.deepcopy(scenario)
+    for person in out["people"].values():
+        for key in missing & set(person):
+            del person[key]
+    steps = []
+    for step in out["steps"]:
+        changes = step["args"].get("changes")
+        if changes is not None:
+            step["args"]["changes"] = {k: v for k, v in changes.items() if k not in missing}
+            if not step["args"]["changes"]:
+                continue
+        steps.append(step)
+    out["steps"] = steps
+    for state in out["then"]["users"].values():
+        for field in ("attributes", "absent"):
+            if field in state:
+                kept = [p for p in state[field] if declared(registry, user_type, p)]
+                state[field] = ({p: state[field][p] for p in kept} if field == "attributes"
+                                else kept)
+    return out
