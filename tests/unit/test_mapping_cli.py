@@ -124,3 +124,14 @@ def test_unreadable_directory_is_one_line_exit_two(capsys, tmp_path, content, me
     code, _, err = _run(capsys, RECOMMENDED, "--directory", str(file))
     assert (code, len(err.splitlines()), message in err) == (2, 1, True)
 
+
+
+def test_expression_that_does_not_compile_shows_its_caret(capsys, tmp_path):
+    mapping = json.loads((MAPPINGS / "entra-1password-recommended.json").read_text())
+    mapping["users"][1]["expression"] = 'Swich([IsSoftDeleted], , "False", "True")'
+    file = tmp_path / "m.json"
+    file.write_text(json.dumps(mapping), encoding="utf-8")
+    code, out, _ = _run(capsys, str(file))
+    assert code == 1
+    assert ("error   User active: unknown function Swich (did you mean Switch?) (at character 0)"
+            '\n          Swich([IsSoftDeleted], , "False", "True")\n          ^') in out

@@ -50,7 +50,8 @@ class Finding:
 
     def __str__(self) -> str:
         where = f"{self.row}: " if self.row else ""
-        return f"{self.level:<7} {where}{self.message}"
+        first, *rest = f"{self.level:<7} {where}{self.message}".split("\n")
+        return "\n".join([first, *(f"{' ' * 8}{line}" for line in rest)])
 
 
 def check(mapping: Mapping) -> list[Finding]:
