@@ -1,4 +1,4 @@
-"""The `scimcert` console script: run | serve | requirements."""
+"""The `scimcert` console script: run | serve | sync | mapping | requirements."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from scimcert import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     from scimcert.bridge import serve
-    from scimcert.harness import runner
+    from scimcert.harness import runner, sync
+    from scimcert.idp import evaluation
 
     parser = argparse.ArgumentParser(
         prog="scimcert",
@@ -21,6 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     runner.add_parsers(sub)
     serve.add_parser(sub)
+    sync.add_parser(sub)
+    mapping = sub.add_parser("mapping", help="evaluate and check Entra attribute mappings")
+    actions = mapping.add_subparsers(dest="mapping_command", required=True, metavar="ACTION")
+    evaluation.add_parser(actions)
     return parser
 
 

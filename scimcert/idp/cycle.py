@@ -32,6 +32,7 @@ from scimcert.idp.dialect import PATHS, Dialect
 from scimcert.idp.directory import Directory
 from scimcert.idp.intent import Intent
 from scimcert.idp.log import Entry, Log
+from scimcert.idp.mapping import Context, MappingError
 from scimcert.idp.request import Request
 from scimcert.idp.retry import Retrier
 from scimcert.idp.rules import Rules
@@ -118,6 +119,8 @@ class Provisioner:
     def __post_init__(self) -> None:
         self.retry = Retrier(self.rules, self.sleep)
         self.current = Cycle(0)
+        if self.context is None:
+            self.context = Context()
         users = _rows(self.mapping, USER)
         self.created_only = {r.target for r in users if _create_only(r)}
         self.references = {r.target for r in users if _reference(r.target)}
@@ -338,7 +341,7 @@ class Provisioner:
         try:
             values = self.mapping.evaluate(source, creating=creating, context=self.context,
                                            object=USER)
-        except Exception as exc:  # the mapping's own error says which row and why
+        except MappingError as exc:  # its message names the row and why
             self._write(self._entry(USER, logs.OTHER, logs.FAILURE, uid, name=name,
                                     reason=f"the attribute mapping failed: {exc}"))
             self.pending.add(uid)
@@ -447,7 +450,7 @@ class Provisioner:
         try:
             values = self.mapping.evaluate(source, creating=False, context=self.context,
                                            object=USER)
-        except Exception:  # already logged in the users pass
+        except MappingError:  # logged in the users pass
             return
         changes = {}
         for path in self.references:
@@ -500,7 +503,7 @@ class Provisioner:
         try:
             values = self.mapping.evaluate(group.source(), creating=gid not in self.groups,
                                            context=self.context, object=GROUP)
-        except Exception as exc:
+        except MappingError as exc:
             self._write(self._entry(GROUP, logs.OTHER, logs.FAILURE, gid, name=group.displayName,
                                     reason=f"the attribute mapping failed: {exc}"))
             return
@@ -718,7 +721,7 @@ def _precedence(row: Any) -> int:
 
 
 def _create_only(row: Any) -> bool:
-    return "creat" in str(getattr(row, "apply", "")).lower()
+    return getattr(row, "apply", "always") == "create"
 
 
 def _reference(path: str) -> bool:
