@@ -138,7 +138,8 @@ def sync(client: Client, directory: Directory, mapping: Mapping, dialect: Dialec
                               progress=Progress(sys.stderr) if shown else None)
     where = "the in-process reference bridge" if client.base_url.startswith(
         IN_PROCESS_ORIGIN) else mask_url(client.base_url)
-    probe = provisioner.test_connection()
+    # Whether the target answers at all; what it answers is the first cycle's to log.
+    probe = provisioner.test_connection(retried=False)
     if probe.code in (provisioner.rules.code("transport"), provisioner.rules.code("timeout")):
         return fail(f"{where} does not answer: {probe.detail}")
     if args.on_demand:

@@ -219,7 +219,8 @@ class Provisioner:
 
     # -- the connection
 
-    def test_connection(self, *, logged: bool = False, token: str | None = None) -> Entry:
+    def test_connection(self, *, logged: bool = False, token: str | None = None,
+                        retried: bool = True) -> Entry:
         """Entra's Test Connection: a lookup of a random GUID that must answer 200 with an
         empty list. Its entry: Success, or Failure with the code the answer maps to (raising
         `Stopped` when `logged`, after logging it; invalid credentials quarantine the job)."""
@@ -227,7 +228,7 @@ class Provisioner:
         request, = self.dialect.render(Intent("test_connection"))
         entry = Entry(self.number, "Job", logs.OTHER, logs.SUCCESS, name="Test connection")
         try:
-            resp = self.retry(lambda: _send(client, request))
+            resp = (self.retry if retried else _once)(lambda: _send(client, request))
         except TargetError as exc:
             entry = self._failed(entry, None, exc)
         else:
@@ -777,6 +778,10 @@ def _applied(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]
 def _name(source: dict[str, Any]) -> str:
     return str(source.get("userPrincipalName") or source.get("displayName")
                or source.get("id"))
+
+
+def _once(send: Callable[[], httpx.Response]) -> httpx.Response:
+    return send()
 
 
 def _send(client: Client, request: Request) -> httpx.Response:
