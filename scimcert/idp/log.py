@@ -111,10 +111,12 @@ class Kept:
         self.entries.append(entry)
 
     def of(self, *, source: str | None = None, status: str | None = None,
-           action: str | None = None, cycle: int | None = None) -> list[Entry]:
+           action: str | None = None, cycle: int | None = None,
+           object: str | None = None) -> list[Entry]:
+        wanted = {"source": source, "status": status, "action": action, "cycle": cycle,
+                  "object": object}
         return [e for e in self.entries
-                if (source is None or e.source == source) and (status is None or e.status == status)
-                and (action is None or e.action == action) and (cycle is None or e.cycle == cycle)]
+                if all(v is None or getattr(e, k) == v for k, v in wanted.items())]
 
 
 class JsonLines:
