@@ -32,7 +32,7 @@ from scimcert.scim.urns import GROUP_URN
 # The plain RFC client the starting state is made with.
 PLAIN = "rfc"
 TENANT = "directory/suite-tenant.json"
-# The seed's mapping: Entra's defaults with userName from mail (support.1password.com/scim-entra-id).
+# The seed's mapping: Entra's defaults, userName from mail (support.1password.com/scim-entra-id).
 RECOMMENDED = paths.fixtures() / "mappings" / "entra-1password-recommended.json"
 ROUND_TRIP = "rfc7643/7/read-write-round-trip"
 
