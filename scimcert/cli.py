@@ -13,6 +13,7 @@ def build_parser() -> argparse.ArgumentParser:
     from scimcert.bridge import serve
     from scimcert.harness import runner, sync
     from scimcert.idp import evaluation
+    from scimcert.idp.mapping import command as mapping
 
     parser = argparse.ArgumentParser(
         prog="scimcert",
@@ -23,9 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     runner.add_parsers(sub)
     serve.add_parser(sub)
     sync.add_parser(sub)
-    mapping = sub.add_parser("mapping", help="evaluate and check Entra attribute mappings")
-    actions = mapping.add_subparsers(dest="mapping_command", required=True, metavar="ACTION")
-    evaluation.add_parser(actions)
+    evaluation.add_parser(mapping.add_parser(sub))
     return parser
 
 

@@ -99,7 +99,9 @@ def _source(source: dict[str, Any], label: str) -> tuple[str, str]:
 
 
 def _rebuilt(source: dict[str, Any], label: str) -> str:
-    """An expression's text from its parameter tree, for a source written without one."""
+    """An expression's text from its parameter tree, for a source written without one. The
+    tree leaves omitted arguments out; their keys put the others back in place (Switch's
+    `source, key, value…` is Switch(source, , key, value…))."""
     kind = source.get("type", "Attribute")
     if kind == "Attribute":
         return f"[{source.get('name')}]"
@@ -108,7 +110,15 @@ def _rebuilt(source: dict[str, Any], label: str) -> str:
     if kind != "Function" or not source.get("name"):
         raise MappingError(f"source type {kind!r} is not Attribute, Constant or Function",
                            row=label)
-    args = [_rebuilt(p.get("value") or {}, label) for p in source.get("parameters") or []]
+    parameters = [(p.get("key"), _rebuilt(p.get("value") or {}, label))
+                  for p in source.get("parameters") or []]
+    function = TABLE.get(source["name"])
+    args: list[str] = []
+    for key, text in parameters:
+        if function is not None and key in function.params:
+            while function.param(len(args)) != key:
+                args.append("")
+        args.append(text)
     return f"{source['name']}({', '.join(args)})"
 
 

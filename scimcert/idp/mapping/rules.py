@@ -10,6 +10,7 @@ provisioning schema Entra's schema editor downloads (entra.py); `Mapping.load` t
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from collections.abc import Mapping as SourceMap
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,6 +26,8 @@ from scimcert.idp.mapping.errors import MappingError
 from scimcert.idp.mapping.expression import Expression, parse
 from scimcert.idp.mapping.row import KINDS, OBJECTS, Row
 
+# What computes one row's value for a source object.
+Compute = Callable[[SourceMap[str, Any], Context], Any]
 # Our JSON lists each object's rows under its own key.
 OBJECT_KEYS = {"User": "users", "Group": "groups"}
 
@@ -48,30 +51,34 @@ class Mapping:
         return mapping
 
     @cached_property
-    def _compiled(self) -> dict[int, Expression | MappingError]:
-        compiled: dict[int, Expression | MappingError] = {}
-        for index, row in enumerate(self.rows):
-            if row.kind != "expression":
+    def _compiled(self) -> dict[Row, Expression | MappingError]:
+        """Each expression row's compiled expression, or why it does not compile (equal rows
+        compile alike, so rows are their own keys)."""
+        compiled: dict[Row, Expression | MappingError] = {}
+        for row in self.rows:
+            if row.kind != "expression" or row in compiled:
                 continue
             try:
-                compiled[index] = parse(row.source)
+                compiled[row] = parse(row.source)
             except MappingError as exc:
-                compiled[index] = exc.at_row(row.label)
+                compiled[row] = exc.at_row(row.label)
         return compiled
 
     def problems(self) -> list[MappingError]:
         """Every row that cannot be used, in row order: a bad field or an expression that does
         not compile (with its position and caret)."""
         found = []
-        for index, row in enumerate(self.rows):
-            problem = row.problem() or self._compiled.get(index)
+        for row in self.rows:
+            problem = row.problem() or self._compiled.get(row)
             if isinstance(problem, MappingError):
                 found.append(problem)
         return found
 
     def expression(self, row: Row) -> Expression:
         """The compiled expression of an expression row; MappingError if it does not compile."""
-        compiled = self._compiled[self.rows.index(row)]
+        compiled = self._compiled.get(row)
+        if compiled is None:
+            compiled = parse(row.source)
         if isinstance(compiled, MappingError):
             raise compiled
         return compiled
@@ -88,6 +95,23 @@ class Mapping:
         """The matching attributes of `object`, by precedence (1 first)."""
         return sorted((r for r in self.of(object) if r.matching is not None),
                       key=lambda r: r.matching or 0)
+
+    @cached_property
+    def _plans(self) -> dict[str, tuple[tuple[Row, Compute], ...]]:
+        """Per object, each row with the function computing its value: evaluate() runs once
+        per object of a cycle, so nothing is looked up there."""
+        return {object: tuple((row, self._computer(row)) for row in self.of(object))
+                for object in OBJECTS}
+
+    def _computer(self, row: Row) -> Compute:
+        if row.kind == "attribute":
+            name = row.source
+            return lambda source, context: source.get(name)
+        if row.kind == "constant":
+            text = row.source
+            return lambda source, context: text
+        expression = self.expression(row)
+        return expression.evaluate
 
     def value(self, row: Row, source: SourceMap[str, Any], context: Context) -> Any:
         """What `row` computes for the source object (None: no value)."""
@@ -107,10 +131,13 @@ class Mapping:
         (https://learn.microsoft.com/entra/identity/app-provisioning/known-issues#null-attribute-cant-be-provisioned)
         — unless it is being created and the row has a default."""
         out: dict[str, Any] = {}
-        for row in self.rows:
-            if row.object != object or (row.apply == "create" and not creating):
+        for row, compute in self._plans.get(object, ()):
+            if row.apply == "create" and not creating:
                 continue
-            value = self.value(row, source, context)
+            try:
+                value = compute(source, context)
+            except MappingError as exc:
+                raise exc.at_row(row.label) from None
             if value is None and creating:
                 value = row.default
             if value is not None:
