@@ -244,7 +244,7 @@ class Provisioner:
         if resp.status_code == 404:
             return _replace(entry, status=logs.FAILURE, code=self.rules.code("notAList"),
                             http=404, reason="the lookup of a random GUID answered 404; Entra "
-                            "expects 200 with an empty ListResponse", detail=_detail(resp))
+                            "expects 200 with an empty ListResponse", detail=self._detail(resp))
         if resp.status_code != 200:
             return self._refused(entry, resp, "Test Connection was refused")
         body = _json(resp)
@@ -647,7 +647,12 @@ class Provisioner:
         if self.retry.retried(resp.status_code):
             reason += f" after {self.rules.retry['attempts']} attempts"
         return _replace(entry, status=logs.FAILURE, code=verdict.code, http=resp.status_code,
-                        reason=f"{reason} ({resp.status_code})", detail=_detail(resp))
+                        reason=f"{reason} ({resp.status_code})", detail=self._detail(resp))
+
+    def _detail(self, resp: httpx.Response) -> str | None:
+        """The target's own words about a refusal, secrets masked (a bridge may echo them)."""
+        found = _detail(resp)
+        return None if found is None else self.client.redactor(found)
 
     def _failed(self, entry: Entry, resp: httpx.Response | None, exc: TargetError) -> Entry:
         name = "timeout" if "timed out" in exc.cause else "transport"

@@ -296,3 +296,11 @@ def test_state_per_user_is_a_target_id_and_a_few_bytes():
         run, _ = provisioner(client, directory)
         run.cycle()
     assert max(len(link.sent) for link in run.links.values()) == 8 * 5
+
+
+def test_a_token_the_target_echoes_in_an_error_is_masked_in_the_log():
+    refusal = httpx.Response(400, json={"detail": f"bad request with Bearer {TOKEN}"})
+    run, kept = provisioner(scripted(target(refusal)), one_user())
+    run.run(1)
+    assert TOKEN not in json.dumps([e.to_json() for e in kept.entries])
+    assert "***" in kept.of(status=logs.FAILURE)[0].detail
