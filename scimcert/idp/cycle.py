@@ -61,8 +61,10 @@ class Link:
     """A user the service manages: its target id and a digest of each value last sent (8 bytes
     a target attribute, in the order of `Provisioner.slot`). `managed` false: disabled on
     leaving scope, so no longer managed ("once a user is unassigned and disabled … a later
-    delete sends nothing")."""
+    delete sends nothing"). `source` is the very string the links are keyed by, which group
+    memberships hold too, so a user's id is kept once however many groups it is in."""
 
+    source: str
     target: str
     sent: bytes
     managed: bool = True
@@ -325,7 +327,7 @@ class Provisioner:
             self.create(uid, name, values)
             return
         hit = found[0]
-        link = Link(str(hit.get("id")), b"")
+        link = Link(uid, str(hit.get("id")), b"")
         self.links[uid] = link
         plain = self.sendable({p: v for p, v in values.items() if p not in self.created_only})
         changes = {p: v for p, v in plain.items() if not _same(read(hit, p), v)}
@@ -385,7 +387,7 @@ class Provisioner:
             return
         if self.on_created is not None:
             self.on_created("/Users", rid)
-        self.links[uid] = Link(rid, self._digest(b"", sending))
+        self.links[uid] = Link(uid, rid, self._digest(b"", sending))
         self._write(self._entry(USER, logs.CREATE, logs.SUCCESS, uid, rid, name,
                                 changed=tuple(sending)))
 
@@ -576,7 +578,7 @@ class Provisioner:
             if not ok:
                 continue
             if kind == "add_members":
-                link.members |= set(uids)
+                link.members |= {self.links[u].source for u in uids}
             else:
                 link.members -= set(uids)
             sign = "+" if kind == "add_members" else "-"
