@@ -1,4 +1,4 @@
-"""The `scimcert` console script: run | serve | requirements | mapping."""
+"""The `scimcert` console script: run | serve | sync | mapping | requirements."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from scimcert import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     from scimcert.bridge import serve
-    from scimcert.harness import runner
+    from scimcert.harness import runner, sync
+    from scimcert.idp import evaluation
     from scimcert.idp.mapping import command as mapping
 
     parser = argparse.ArgumentParser(
@@ -22,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     runner.add_parsers(sub)
     serve.add_parser(sub)
-    mapping.add_parser(sub)
+    sync.add_parser(sub)
+    evaluation.add_parser(mapping.add_parser(sub))
     return parser
 
 

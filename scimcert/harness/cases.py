@@ -35,6 +35,8 @@ FOLDER_SCHEMAS = {
     "scenarios": "data/scenario",
     "seeds": "data/seed",
     "sources": "data/sources",
+    "directory": "data/directory",
+    "provisioning": "data/provisioning",
     "mappings": "data/mapping",
     "expressions": "data/expression-cases",
 }

@@ -27,14 +27,18 @@ def in_process_token() -> str:
 
 
 @contextmanager
-def connect(target: Target, sink: Sink) -> Iterator[Client]:
-    """A recording client for `target` (recording into `sink`), closed on exit."""
+def connect(target: Target, sink: Sink,
+            on_app: Callable[[Any], None] | None = None) -> Iterator[Client]:
+    """A recording client for `target` (recording into `sink`), closed on exit; `on_app`
+    hears of the ASGI app an in-process target runs."""
     redactor = Redactor(target.secrets())
     if target.url is None:
         options: dict[str, Any] = {"tokens": [target.token] if target.token else []}
         if target.strict_bridge:
             options["tolerances"] = Tolerances.none()
         app = load_factory(target.app)(**options)
+        if on_app is not None:
+            on_app(app)
         with in_process(app) as http:
             yield Client(http, IN_PROCESS_ORIGIN + BRIDGE_BASE_PATH, token=target.token,
                          allow_writes=True, redactor=redactor, sink=sink, headers=target.headers)

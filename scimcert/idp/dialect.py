@@ -18,11 +18,14 @@ from functools import cache
 from typing import Any
 
 from scimcert import paths
-from scimcert.idp.intent import Intent
+from scimcert.idp.attributes import place, read
+from scimcert.idp.intent import PERSON, Intent
 from scimcert.idp.request import Request
 from scimcert.scim.urns import ENTERPRISE_URN, GROUP_URN, PATCH_OP_URN, USER_URN
 
-# Neutral Person attributes → the SCIM attribute path a PATCH names them by.
+# Neutral Person attributes → the SCIM attribute path a PATCH names them by. A Person may also
+# carry any other attribute by its SCIM path (a mapping's target, `title`,
+# `addresses[type eq "work"].locality` …): a dialect sends it under that path.
 PATHS = {
     "userName": "userName", "externalId": "externalId", "displayName": "displayName",
     "givenName": "name.givenName", "familyName": "name.familyName",
@@ -135,6 +138,9 @@ def person_body(d: Dialect, person: dict[str, Any]) -> dict[str, Any]:
         if ENTERPRISE_URN not in body["schemas"]:
             body["schemas"].append(ENTERPRISE_URN)
         body[ENTERPRISE_URN] = enterprise
+    for key, value in person.items():
+        if key not in PERSON:
+            place(body, key, value)
     if d.shape.get("meta_resource_type"):
         body["meta"] = {"resourceType": "User"}
     return body
@@ -150,7 +156,9 @@ def test_connection(d: Dialect, args: dict[str, Any]) -> list[Request]:
 
 
 def find_user(d: Dialect, args: dict[str, Any]) -> list[Request]:
-    return [d.lookup("/Users", "userName", args["userName"])]
+    # By userName unless the mapping matches on another attribute (`attribute`, `value`).
+    attribute = args.get("attribute", "userName")
+    return [d.lookup("/Users", attribute, args["value"] if "value" in args else args["userName"])]
 
 
 def create_user(d: Dialect, args: dict[str, Any]) -> list[Request]:
@@ -171,9 +179,9 @@ def _change(d: Dialect, args: dict[str, Any], changes: dict[str, Any]) -> list[R
     if style == "put":
         return [Request("PUT", where, body=_put_user(args["current"], changes))]
     if style == "pathless-keys" and len(changes) > 1:
-        filtered = {k: v for k, v in changes.items() if "[" in PATHS[k]}
-        keyed = {PATHS[k]: _value(k, v) for k, v in changes.items() if k not in filtered}
-        ops = [{"op": d.op("replace"), "path": PATHS[k], "value": v} for k, v in filtered.items()]
+        filtered = {k: v for k, v in changes.items() if "[" in _path(k)}
+        keyed = {_path(k): _value(k, v) for k, v in changes.items() if k not in filtered}
+        ops = [{"op": d.op("replace"), "path": _path(k), "value": v} for k, v in filtered.items()]
         return [Request("PATCH", where, body=d.patch(*ops, {"op": d.op("replace"),
                                                             "value": keyed}))]
     current = args.get("current")
@@ -181,16 +189,22 @@ def _change(d: Dialect, args: dict[str, Any], changes: dict[str, Any]) -> list[R
     # read, it is taken as held.
     adds = d.shape.get("add_when_absent") and current is not None
     ops = [{"op": d.op("add" if adds and not _held(current, k) else "replace"),
-            "path": PATHS[k], "value": _value(k, v)} for k, v in changes.items()]
+            "path": _path(k), "value": _value(k, v)} for k, v in changes.items()]
     return [Request("PATCH", where, body=d.patch(*ops))]
 
 
+def _path(key: str) -> str:
+    return PATHS.get(key, key)
+
+
 def _value(key: str, value: Any) -> Any:
-    return {"value": value} if key == "manager" else value
+    return {"value": value} if _path(key) == PATHS["manager"] else value
 
 
 def _held(current: dict[str, Any], key: str) -> bool:
     """Whether the resource as read holds a value for the neutral attribute `key`."""
+    if key not in PERSON:
+        return read(current, key) is not None
     enterprise = current.get(ENTERPRISE_URN) or {}
     found = {
         "givenName": (current.get("name") or {}).get("givenName"),
@@ -222,8 +236,10 @@ def _put_user(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any
             if ENTERPRISE_URN not in body.get("schemas", []):
                 body.setdefault("schemas", [USER_URN]).append(ENTERPRISE_URN)
             body.setdefault(ENTERPRISE_URN, {})[key] = _value(key, value)
-        else:
+        elif key in PERSON:
             body[key] = value
+        else:
+            place(body, key, _value(key, value))
     return body
 
 

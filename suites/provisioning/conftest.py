@@ -1,6 +1,8 @@
 """The provisioning suite's staging: a scenario made this test's own (its names filled with the
 test's prefix) and its starting users and groups created with plain RFC requests, outside the
-verdict (a failing create is a precondition, filed once under the create's requirement)."""
+verdict (a failing create is a precondition, filed once under the create's requirement); and the
+provisioning cycles of test_sync.py: the suite tenant made the test's own, the recommended
+mapping cut to what the target declares, a simulator registering what it creates for cleanup."""
 
 from __future__ import annotations
 
@@ -11,18 +13,27 @@ from typing import Any
 
 import pytest
 
+from scimcert import paths
+from scimcert.harness import cases
 from scimcert.harness.cases import fill
 from scimcert.harness.checks import expect, precondition
 from scimcert.harness.factory import declared_part
 from scimcert.harness.lookup import declared
+from scimcert.idp import log as logs
+from scimcert.idp.cycle import Provisioner
 from scimcert.idp.dialect import PATHS, Dialect
+from scimcert.idp.directory import Directory
 from scimcert.idp.intent import Intent
+from scimcert.idp.mapping import Mapping
 from scimcert.idp.request import Request
 from scimcert.scim.schema import Registry, ResourceType
 from scimcert.scim.urns import GROUP_URN
 
 # The plain RFC client the starting state is made with.
 PLAIN = "rfc"
+TENANT = "directory/suite-tenant.json"
+# The seed's mapping: Entra's defaults, userName from mail (support.1password.com/scim-entra-id).
+RECOMMENDED = paths.fixtures() / "mappings" / "entra-1password-recommended.json"
 ROUND_TRIP = "rfc7643/7/read-write-round-trip"
 
 
@@ -111,3 +122,49 @@ def fitted(scenario: dict[str, Any], registry: Registry, user_type: ResourceType
                 state[field] = ({p: state[field][p] for p in kept} if field == "attributes"
                                 else kept)
     return out
+
+
+@dataclass
+class Sync:
+    """A simulator over the suite tenant (names of this test's own) and what it logs."""
+
+    run: Provisioner
+    log: logs.Kept
+    directory: Directory
+    prefix: str
+
+    def target(self, source: str) -> str | None:
+        """The target's id of the directory user or group `source`, once linked or created."""
+        link = self.run.links.get(source) or self.run.groups.get(source)
+        return link.target if link is not None else None
+
+    def mail(self, source: str) -> str:
+        return str(self.directory.users[source]["mail"])
+
+
+@pytest.fixture
+def sync(make, scim, target, registry, user_type, group_type) -> Callable[..., Sync]:
+    """`sync()` a simulator of Entra (default dialect) over the suite tenant for this test."""
+    def build(client: Any = None, **options: Any) -> Sync:
+        prefix = f"{make.tag()}-"
+        data = fill(cases.load(TENANT), {"run": prefix, "domain": target.email_domain})
+        directory = Directory.from_json(data)
+        kept = logs.Kept()
+        run = Provisioner(client or scim, directory,
+                          declared_mapping(registry, user_type, group_type),
+                          kept, on_created=make.cleanup.register, **options)
+        return Sync(run, kept, directory, prefix)
+
+    return build
+
+
+def declared_mapping(registry: Registry, user_type: ResourceType | None,
+                     group_type: ResourceType | None) -> Mapping:
+    """The recommended mapping without the rows whose target attribute the target does not
+    declare: an admin maps only what the app's schema offers (RFC 7643 §7), and without a
+    Group resource type no group object mapping."""
+    mapping = Mapping.load(RECOMMENDED)
+    types = {"User": user_type, "Group": group_type}
+    rows = tuple(row for row in mapping.rows if types[row.object] is not None
+                 and declared(registry, types[row.object], row.target))
+    return Mapping(mapping.name, rows, mapping.description)

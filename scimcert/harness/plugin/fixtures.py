@@ -20,7 +20,10 @@ from scimcert.harness.plugin.recording import TAPE
 from scimcert.harness.plugin.state import state
 from scimcert.harness.target import Target
 from scimcert.scim.schema import Registry, ResourceType, Schema
-from scimcert.wire import Client, TargetError
+from scimcert.wire import Client, Ring, TargetError
+
+# Exchanges a switched-off bridge's client keeps.
+SWITCHED_EXCHANGES = 20
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +37,7 @@ def scim_session(pytestconfig: pytest.Config) -> Iterator[Client]:
     """The client of session-wide fixtures (data sets, discovery); at session end it deletes
     what the run created. It keeps only its recent exchanges."""
     st = state(pytestconfig)
-    with connect(st.target, st.session) as client:
+    with connect(st.target, st.session, on_app=lambda app: setattr(st, "app", app)) as client:
         st.base = client.redactor(client.base_url)
         try:
             yield client
@@ -147,6 +150,37 @@ def _add(add: Callable[[Any], None], build: Callable[[dict[str, Any]], Any],
         add(build(item))
     except (KeyError, TypeError, AttributeError):
         return
+
+
+class Switch:
+    """The 1Password account's "Provisioning users & groups" switch: `switch(False)` turns it
+    off. `client` reaches the target recording into a sink of its own: the refusals of a
+    switched-off bridge are what the test provokes, not server errors of the target."""
+
+    def __init__(self, account: Any, client: Client) -> None:
+        self.account = account
+        self.client = client
+
+    def __call__(self, on: bool) -> None:
+        self.account.provisioning = on
+
+
+@pytest.fixture
+def switch_provisioning(pytestconfig: pytest.Config, scim_session: Client) -> Iterator[Switch]:
+    """The provisioning switch of the in-process reference bridge (and of any bridge built on
+    its account), on again after the test. Not applicable on a URL or another app: no SCIM
+    request reaches the switch (support.1password.com/scim-troubleshooting: it is in
+    1Password's admin UI)."""
+    app = state(pytestconfig).app
+    account = getattr(getattr(app, "state", None), "account", None)
+    if account is None or not isinstance(getattr(account, "provisioning", None), bool):
+        not_applicable("the provisioning switch is in the 1Password admin UI: only the "
+                       "in-process reference bridge lets the suite reach it")
+    switch = Switch(account, scim_session.recording(Ring(SWITCHED_EXCHANGES)))
+    try:
+        yield switch
+    finally:
+        account.provisioning = True
 
 
 @pytest.fixture(autouse=True)

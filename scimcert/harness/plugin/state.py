@@ -41,6 +41,8 @@ class State:
     session: Ring = field(default_factory=lambda: Ring(SESSION_EXCHANGES))
     # Root causes met in this process: finding key -> the test that reported it.
     causes: dict[str, str] = field(default_factory=dict)
+    # The ASGI app of an in-process target (None for a URL).
+    app: Any = None
 
 
 STATE = pytest.StashKey[State]()

@@ -261,6 +261,7 @@ class ItemsPerPageIsCount(Pipeline):
     proves=[
         "query/test_entra.py::test_random_guid_filter_answers_empty_list_response",
         "query/test_filter.py::test_filter_without_match_answers_empty_list",
+        "provisioning/test_sync.py::test_connection_succeeds_with_the_right_token",
     ],
 )
 class NoMatchAnswers404(Pipeline):

@@ -33,7 +33,7 @@ from scimcert.scim.tolerance import Tolerances
 # One module per area of the requirement catalogue (fixtures/requirements/<area>.json), but PATCH
 # (users) and filters (query), which are large enough to stand alone.
 AREAS = ("auth", "bulk", "content", "discovery", "errors", "etag", "filter", "groups", "patch",
-         "query", "representation", "schema", "sort", "uniqueness", "users")
+         "provisioning", "query", "representation", "schema", "sort", "uniqueness", "users")
 HERE = Path(__file__).resolve().parent
 ROLES = {Pipeline: "pipeline", Relations: "relations", Policy: "policy", Discovery: "discovery",
          Bulk: "bulk"}

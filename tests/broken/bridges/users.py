@@ -402,6 +402,7 @@ class PhoneNumbersNormalised(Pipeline):
     summary="A suspended user stays suspended when active=true arrives",
     proves=[
         "users/test_lifecycle.py::test_reactivated_user_is_active",
+        "provisioning/test_sync.py::test_a_user_enabled_again_becomes_active",
     ],
 )
 class ReactivationIgnored(Pipeline):
