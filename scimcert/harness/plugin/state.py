@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from scimcert.harness.catalogue import Catalogue
+from scimcert.harness.claim import Standing, claims
 from scimcert.harness.cleanup import Cleanup
 from scimcert.harness.discovery import Discovery
 from scimcert.harness.results import Results
@@ -70,3 +71,12 @@ def catalogue(config: pytest.Config) -> Catalogue:
 def requirement_ids(item: Any) -> tuple[str, ...]:
     """The requirement ids `item`'s markers name."""
     return tuple(a for m in item.iter_markers("requirement") for a in m.args)
+
+
+def standing(config: pytest.Config) -> Standing:
+    """Where this process's run stands with the draft interop profile: asked for, or claimed in
+    the ServiceProviderConfig discovery read (a target whose discovery was not read yet, or
+    that serves none, claims nothing)."""
+    st = state(config)
+    spc = st.discovery.spc if st.discovery is not None else None
+    return Standing(asked=st.target.interop, claimed=claims(spc))
