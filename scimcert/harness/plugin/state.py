@@ -42,6 +42,9 @@ class State:
     session: Ring = field(default_factory=lambda: Ring(SESSION_EXCHANGES))
     # Root causes met in this process: finding key -> the test that reported it.
     causes: dict[str, str] = field(default_factory=dict)
+    # On the xdist controller: whether a worker read a ServiceProviderConfig claiming the
+    # draft interop profile (the controller reads no discovery of its own).
+    claimed: bool = False
 
 
 STATE = pytest.StashKey[State]()
@@ -79,4 +82,4 @@ def standing(config: pytest.Config) -> Standing:
     that serves none, claims nothing)."""
     st = state(config)
     spc = st.discovery.spc if st.discovery is not None else None
-    return Standing(asked=st.target.interop, claimed=claims(spc))
+    return Standing(asked=st.target.interop, claimed=claims(spc) or st.claimed)
