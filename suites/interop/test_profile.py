@@ -3,7 +3,8 @@
 
 Graded as a column of their own: a requirement not met fails only when the target claims the
 profile in its ServiceProviderConfig (§4) or the run asks for it (--scim-interop); otherwise it is
-a deviation (harness/claim.py). Every test reads discovery first, so its verdict knows the claim.
+a deviation (harness/claim.py); the plugin reads discovery before each test, so its verdict knows
+the claim.
 """
 
 from __future__ import annotations
@@ -42,8 +43,6 @@ SIMPLE = ("displayName", "nickName", "title")
 # §6.4: the count a provider must honour, and one above any page size a provider keeps.
 HUNDRED = 100
 FAR_ABOVE = 100_000
-
-pytestmark = pytest.mark.usefixtures("discovery")
 
 
 # Helpers ---------------------------------------------------------------------------------------
