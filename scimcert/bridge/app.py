@@ -31,6 +31,7 @@ from scimcert.bridge.relations import Relations
 from scimcert.bridge.settings import Settings
 from scimcert.bridge.store import Resource
 from scimcert.scim.errors import INVALID_SYNTAX, INVALID_VALUE, ScimError, bad_request
+from scimcert.scim.profile import Profile, declared_types
 from scimcert.scim.schema import Registry
 from scimcert.scim.tolerance import Tolerances
 
@@ -302,11 +303,15 @@ def create_app(
     max_operations: int = 1000,
     tolerances: Tolerances | None = None,
     parts: Parts | None = None,
+    profile: Profile | None = None,
 ) -> Starlette:
     """The reference bridge as an ASGI app; `app.state` holds account, pipeline and registry.
 
     `tolerances` defaults to every IdP tolerance on; `parts` to the RFC pipeline with the
     1Password policy, and `Parts(policy=Policy)` with `Tolerances.none()` is a plain RFC bridge.
+    `profile`, when given, makes the bridge claim the draft interop profile in its
+    ServiceProviderConfig and keep the rules the profile's switches name (scim/profile.py); by
+    default it does not claim it, as it takes the path-less PATCH Entra ID sends.
     """
     if not tokens and not no_auth:
         raise ValueError("the bridge needs at least one bearer token, or no_auth=True")
@@ -317,13 +322,17 @@ def create_app(
         account.clock = clock or account.clock
         account.ids = ids or account.ids
     registry: Registry = account.registry
+    if profile is not None and profile.typed_values_declared:
+        declared_types(registry)
     settings = Settings(max_payload=max_payload, max_results=max_results,
-                        max_operations=max_operations, auth=not no_auth)
+                        max_operations=max_operations, auth=not no_auth,
+                        interop=profile is not None)
     parts = parts or Parts()
     policy = parts.policy(account)
     pipeline = parts.pipeline(account, settings, policy=policy,
                               relations=parts.relations(registry, account.store),
-                              tolerances=Tolerances.all() if tolerances is None else tolerances)
+                              tolerances=Tolerances.all() if tolerances is None else tolerances,
+                              profile=profile or Profile.none())
     discovery = parts.discovery(registry, settings)
     bulk = parts.bulk(pipeline, settings.max_operations)
     endpoints = Endpoints(pipeline, discovery, bulk, policy, base_path)

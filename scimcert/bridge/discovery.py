@@ -11,6 +11,7 @@ from scimcert.scim.paging import list_response
 from scimcert.scim.schema import Registry
 from scimcert.scim.urns import SPC_URN
 
+INTEROP_FLAG = "interopProfileConformant"
 BEARER = {
     "type": "oauthbearertoken",
     "name": "OAuth Bearer Token",
@@ -30,8 +31,12 @@ class Discovery:
     def service_provider_config(self, base: str) -> dict[str, Any]:
         """What the bridge supports, with the limits it enforces (RFC 7643 §5)."""
         settings = self.settings
+        # draft-zollner-scim-interop-profile-01 §4: a provider claiming the profile says so; one
+        # that does not keep it "MUST either omit this attribute or set its value to false".
+        claim = {INTEROP_FLAG: True} if settings.interop else {}
         return {
             "schemas": [SPC_URN],
+            **claim,
             "patch": {"supported": True},
             "bulk": {
                 "supported": True,

@@ -3,7 +3,8 @@ sort, paging and projection (§3.4), create (§3.3), replace and patch (§3.5), 
 uniqueness (§3.3) and versions (§3.14).
 
 Nothing here depends on what a resource type is called: group membership lives in `Relations`,
-the provider's own choices in a `Policy`, and what IdP quirks are accepted in `Tolerances`. Each
+the provider's own choices in a `Policy`, what IdP quirks are accepted in `Tolerances`, and what
+the draft interop profile makes it refuse in a `Profile`. Each
 step is a small method, so a broken bridge (tests/broken/) overrides one to break one rule.
 """
 
@@ -30,6 +31,7 @@ from scimcert.scim.filter import evaluate, parse, validate
 from scimcert.scim.filter.ast import And, Compare, Node
 from scimcert.scim.paging import list_response, page_params
 from scimcert.scim.patch import apply_patch
+from scimcert.scim.profile import RFC, Profile
 from scimcert.scim.projection import project
 from scimcert.scim.resource import canonicalize
 from scimcert.scim.schema import Registry, ResourceType
@@ -56,7 +58,7 @@ class Pipeline:
     """SCIM operations on the account's store: each validates, changes the store, and answers."""
 
     def __init__(self, account: Account, settings: Settings, *, policy: Policy,
-                 relations: Relations, tolerances: Tolerances) -> None:
+                 relations: Relations, tolerances: Tolerances, profile: Profile = RFC) -> None:
         self.registry: Registry = account.registry
         self.account = account
         self.store = account.store
@@ -64,6 +66,7 @@ class Pipeline:
         self.policy = policy
         self.relations = relations
         self.tolerances = tolerances
+        self.profile = profile
         self.keys = {rt.name: _keys(self.registry, rt)
                      for rt in self.registry.resource_types.values()}
 
@@ -261,7 +264,7 @@ class Pipeline:
             old = self.get(rtype, rid)
             self.check_version(old, if_match)
             patched = apply_patch(self.view(rtype, old, None), message, self.registry,
-                                  self.resource_type(rtype), self.tolerances)
+                                  self.resource_type(rtype), self.tolerances, self.profile)
             self.policy.patched(rtype, patched)
             resource = self.prepare(rtype, patched, old)
             return self.update(rtype, old, resource)
@@ -288,7 +291,8 @@ class Pipeline:
         as the policy keeps it, with its keys checked and its members resolved."""
         if not isinstance(body, dict):
             raise bad_request(INVALID_SYNTAX, "the request body must be a JSON object")
-        resource = canonicalize(body, self.registry, self.resource_type(rtype), self.tolerances)
+        resource = canonicalize(body, self.registry, self.resource_type(rtype), self.tolerances,
+                                self.profile)
         self.policy.prepare(rtype, resource, old)
         self.check_required(rtype, resource)
         self.relations.resolve(resource, old["id"] if old else None)

@@ -13,6 +13,7 @@ from pathlib import Path
 from scimcert.bridge.account import Account
 from scimcert.bridge.app import create_app
 from scimcert.bridge.seed import SeedError, load
+from scimcert.scim.profile import Profile
 from scimcert.scim.tolerance import Tolerances
 
 TOKEN_ENV = "SCIM_TOKEN"
@@ -50,6 +51,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="switch off every IdP tolerance: answer only as RFC 7643/7644 allow, "
                              "refusing Entra's and Okta's non-RFC shapes (by default the bridge "
                              "accepts them, as the 1Password SCIM bridge does)")
+    parser.add_argument("--interop", action="store_true",
+                        help="claim and keep the IETF draft SCIM interoperability profile "
+                             "(draft-zollner-scim-interop-profile-01): interopProfileConformant "
+                             "in ServiceProviderConfig, PATCH operations without a path and "
+                             "undeclared attributes refused with 400 invalidSyntax, a whole "
+                             "complex attribute replaced by replace (not what Entra ID sends)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc), 2)
     tolerances = Tolerances.none() if args.strict else Tolerances.all()
     app = create_app(tokens=tokens, no_auth=args.no_auth, base_path=args.base_path,
-                     account=account, tolerances=tolerances)
+                     account=account, tolerances=tolerances,
+                     profile=Profile.interop() if args.interop else None)
     # Seeded data lives as long as the process: keep the cyclic GC from re-scanning it.
     gc.freeze()
     try:
@@ -78,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"scimcert bridge listening; SCIM base URL: http://{shown}:{port}{base_path}", flush=True)
     if args.strict:
         print("strict: every IdP tolerance off, RFC 7643/7644 answers only", flush=True)
+    if args.interop:
+        print("interop: claims and keeps draft-zollner-scim-interop-profile-01", flush=True)
     # access_log off: request lines are not needed, and no request detail reaches the output.
     config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off")
     uvicorn.Server(config).run(sockets=[sock])

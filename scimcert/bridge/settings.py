@@ -18,3 +18,5 @@ class Settings:
     max_operations: int = 1000
     default_count: int = 100
     auth: bool = True
+    # Whether the bridge claims the draft interop profile (interopProfileConformant, its §4).
+    interop: bool = False

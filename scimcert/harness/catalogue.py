@@ -12,6 +12,10 @@ from scimcert.harness import validate
 
 RFC_LEVELS = ("MUST", "SHOULD", "MAY")
 SOFT_LEVELS = frozenset({"SHOULD", "MAY"})
+# The kinds of document a requirement comes from (fixtures/sources/documents.json), in the order
+# reports show them: RFC conformance, profiles restricting the RFCs further, IdP compatibility.
+RFC, PROFILE, IDP = "rfc", "profile", "idp"
+KINDS = (RFC, PROFILE, IDP)
 
 
 class CatalogueError(ValueError):
@@ -28,10 +32,22 @@ class Requirement:
     source: str | None = None
     quote: str | None = None
     notes: str | None = None
+    # RFC, PROFILE or IDP: the kind of document the id's prefix names; set by `load`, else taken
+    # from the level (an IdP's id is an IdP requirement).
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            object.__setattr__(self, "kind", RFC if self.level in RFC_LEVELS else IDP)
 
     @property
     def is_rfc(self) -> bool:
-        return self.level in RFC_LEVELS
+        return self.kind == RFC
+
+    @property
+    def is_profile(self) -> bool:
+        """From a profile (the IETF draft interop profile): graded only where claimed."""
+        return self.kind == PROFILE
 
     @property
     def soft(self) -> bool:
@@ -53,7 +69,8 @@ class Requirement:
 
 @dataclass(frozen=True)
 class Document:
-    """A document requirements come from: an RFC, or an IdP's documentation."""
+    """A document requirements come from: an RFC, a profile of the RFCs, or an IdP's
+    documentation."""
 
     id: str
     name: str
@@ -62,18 +79,27 @@ class Document:
 
 @dataclass(frozen=True)
 class Sources:
-    """The RFCs and the IdPs of `fixtures/sources/documents.json`."""
+    """The RFCs, profiles and IdPs of `fixtures/sources/documents.json`."""
 
     rfc: tuple[Document, ...]
     idp: tuple[Document, ...]
+    profile: tuple[Document, ...] = ()
 
     @property
     def prefixes(self) -> frozenset[str]:
-        return frozenset(d.id for d in (*self.rfc, *self.idp))
+        return frozenset(d.id for d in (*self.rfc, *self.profile, *self.idp))
 
     @property
     def idps(self) -> tuple[str, ...]:
         return tuple(d.id for d in self.idp)
+
+    def kind(self, rid: str) -> str | None:
+        """RFC, PROFILE or IDP: the kind of the document requirement `rid` starts with."""
+        prefix = rid.split("/", 1)[0]
+        for kind in KINDS:
+            if any(d.id == prefix for d in getattr(self, kind)):
+                return kind
+        return None
 
 
 class Catalogue:
@@ -116,8 +142,9 @@ def load_sources(file: Path | None = None) -> Sources:
     violations = validate.violations(data, "sources", str(paths.schemas() / "data"))
     if violations:
         raise CatalogueError(f"invalid {file.name}:\n  " + "\n  ".join(map(str, violations)))
-    return Sources(*(tuple(Document(d["id"], d["name"], d["url"]) for d in data[kind])
-                     for kind in ("rfc", "idp")))
+    rfc, profile, idp = (tuple(Document(d["id"], d["name"], d["url"]) for d in data.get(kind, ()))
+                         for kind in KINDS)
+    return Sources(rfc, idp, profile)
 
 
 def load(folder: Path | None = None) -> Catalogue:
@@ -152,13 +179,18 @@ def load(folder: Path | None = None) -> Catalogue:
                 problems.append(f"{where}/level: {rid} is an observation of "
                                 f"{rid.split('/', 1)[0]}, not of {entry['level']}")
                 continue
+            kind = sources.kind(rid)
+            if kind != IDP and entry["level"] not in RFC_LEVELS:
+                problems.append(f"{where}/level: {rid} comes from a {kind} document, whose "
+                                f"levels are {', '.join(RFC_LEVELS)}")
+                continue
             if rid in first_file:
                 problems.append(f"{file.name}: duplicate id {rid} (first in {first_file[rid]})")
                 continue
             first_file[rid] = file.name
             found.append(Requirement(rid, entry["level"], entry["section"], entry["summary"],
                                      data["area"], entry.get("source"), entry.get("quote"),
-                                     entry.get("notes")))
+                                     entry.get("notes"), kind or RFC))
     if problems:
         raise CatalogueError("invalid requirement catalogue:\n  " + "\n  ".join(problems))
     return Catalogue(found, sources)

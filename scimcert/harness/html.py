@@ -1,8 +1,8 @@
 """The conformance report as one self-contained HTML page: inline style, no scripts, no fetches.
 
 Read top-down the way a vendor or an admin asks: the verdict, what needs attention and why,
-how each area fared, then every requirement with its tests (folded) — RFC conformance and
-IdP compatibility apart, as everywhere in scimcert.
+how each area fared, then every requirement with its tests (folded) — RFC conformance, the
+draft interop profile and IdP compatibility (by IdP) apart, as everywhere in scimcert.
 """
 
 from __future__ import annotations
@@ -11,20 +11,26 @@ from collections import Counter
 from html import escape
 from typing import Any
 
-SECTIONS = (("rfc", "RFC conformance"), ("idp", "IdP compatibility"))
+SECTIONS = (("rfc", "RFC conformance"), ("profile", "Interop profile (IETF draft)"),
+            ("idp", "IdP compatibility"))
 ATTENTION = ("failed", "error", "deviation", "blocked")
-IDP = frozenset({"idp"})
-# Summary columns: (heading, outcome, which levels count); None counts every level, IDP the
-# levels of the IdPs the report's catalogue names.
+RFC_LEVELS = frozenset({"MUST", "SHOULD", "MAY"})
+# Summary columns: (heading, outcome, the kind of requirement counted, which levels count);
+# None counts every kind or level.
 COLUMNS = (
-    ("MUST met", "met", {"MUST"}), ("MUST failed", "failed", {"MUST"}),
-    ("SHOULD/MAY met", "met", {"SHOULD", "MAY"}), ("deviations", "deviation", None),
-    ("IdP met", "met", IDP), ("IdP failed", "failed", IDP),
-    ("SHOULD/MAY failed (strict)", "failed", {"SHOULD", "MAY"}),
-    ("blocked", "blocked", None), ("errors", "error", None),
-    ("not applicable", "not applicable", None),
-    ("skipped", "skipped", None), ("untested", "untested", None),
+    ("MUST met", "met", "rfc", {"MUST"}), ("MUST failed", "failed", "rfc", {"MUST"}),
+    ("SHOULD/MAY met", "met", "rfc", {"SHOULD", "MAY"}),
+    ("deviations", "deviation", "rfc", None),
+    ("interop met", "met", "profile", None), ("interop failed", "failed", "profile", None),
+    ("IdP met", "met", "idp", None), ("IdP failed", "failed", "idp", None),
+    ("interop deviations", "deviation", "profile", None),
+    ("SHOULD/MAY failed (strict)", "failed", "rfc", {"SHOULD", "MAY"}),
+    ("blocked", "blocked", None, None), ("errors", "error", None, None),
+    ("not applicable", "not applicable", None, None),
+    ("skipped", "skipped", None, None), ("untested", "untested", None, None),
 )
+# The columns always shown, so a zero failure count is stated; the rest when something is there.
+ALWAYS = 8
 
 STYLE = """
 *{box-sizing:border-box}
@@ -71,15 +77,18 @@ def page(doc: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>SCIM conformance report</title>", f"<style>{STYLE}</style></head><body><main>",
         "<h1>SCIM conformance report</h1>", _run_line(run),
-        '<div class="verdicts">', *(_verdict(doc[k]["requirements"], t) for k, t in SECTIONS),
-        "</div>", _causes(doc), _attention(doc), _areas(doc), _matrix(doc), _violations(doc),
+        '<div class="verdicts">', *_verdicts(doc), "</div>",
+        _causes(doc), _attention(doc), _areas(doc), _matrix(doc), _violations(doc),
     ]
     for key, title in SECTIONS:
-        parts += [f'<h2 id="{key}">{escape(title)}</h2>', *_by_area(doc[key]["requirements"])]
+        if key == "rfc" or (doc.get(key) or {}).get("requirements"):
+            parts += [f'<h2 id="{key}">{escape(title)}</h2>', *_section(doc, key)]
     idps = "/".join(d["id"] for d in doc.get("sources", {}).get("idp", [])) or "IdP levels"
     parts += [f"<footer>scimcert {escape(str(run.get('version', '')))} · levels: MUST fails, "
               f"SHOULD/MAY not met is a deviation (fails only with --strict), {escape(idps)} "
-              "are observed IdP behaviour; a feature the target does not advertise is not "
+              "are observed IdP behaviour; the interop profile (an IETF draft) is graded only "
+              "for a target claiming it or under --interop, else a miss is a deviation; a "
+              "feature the target does not advertise is not "
               "applicable; a blocked test could not reach its own checks because of a root "
               "cause listed first.</footer>", "</main></body></html>"]
     return "\n".join(parts)
@@ -88,10 +97,48 @@ def page(doc: dict[str, Any]) -> str:
 def _run_line(run: dict[str, Any]) -> str:
     items = [("target", run.get("target")), ("writes", "allowed" if run.get("allow_writes")
                                              else "read-only"),
-             ("strict", "on" if run.get("strict") else "off"), ("seed", run.get("seed")),
+             ("strict", "on" if run.get("strict") else "off"),
+             ("interop profile", run.get("interop", "—")), ("seed", run.get("seed")),
              ("run id", run.get("run_id")), ("finished", run.get("finished"))]
     text = " · ".join(f"{name} <b>{escape(str(value))}</b>" for name, value in items)
     return f'<p class="run">{text}</p>'
+
+
+def _sections(doc: dict[str, Any]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(key, title, requirements) of every section present; the IdP section once per IdP when
+    the report groups it."""
+    out = []
+    for key, title in SECTIONS:
+        found = doc.get(key)
+        if found is None:
+            continue
+        groups = found.get("groups") if key == "idp" else None
+        if groups:
+            out += [(key, group["name"], group["requirements"]) for group in groups]
+        else:
+            out.append((key, title, found["requirements"]))
+    return out
+
+
+def _verdicts(doc: dict[str, Any]) -> list[str]:
+    """A verdict card per section with requirements (one per IdP), RFC conformance always."""
+    return [_verdict(requirements, title) for key, title, requirements in _sections(doc)
+            if requirements or key == "rfc"]
+
+
+def _section(doc: dict[str, Any], key: str) -> list[str]:
+    """A section's requirements by area; the IdP section by IdP."""
+    found = doc.get(key) or {"requirements": []}
+    groups = found.get("groups") if key == "idp" else None
+    if not groups:
+        return _by_area(found["requirements"])
+    parts = []
+    for group in groups:
+        link = (f' <a href="{escape(group["url"])}">{escape(group["id"])}</a>'
+                if group.get("url") else "")
+        parts.append(f'<h3 id="idp-{escape(group["id"])}">{escape(group["name"])}{link}</h3>'
+                     + _table("".join(_row(r) for r in group["requirements"])))
+    return parts
 
 
 def _verdict(requirements: list[dict[str, Any]], title: str) -> str:
@@ -109,7 +156,7 @@ def _verdict(requirements: list[dict[str, Any]], title: str) -> str:
 
 
 def _attention(doc: dict[str, Any]) -> str:
-    items = [r for key, _ in SECTIONS for r in doc[key]["requirements"]
+    items = [r for key, _ in SECTIONS for r in (doc.get(key) or {}).get("requirements", [])
              if r["outcome"] in ATTENTION]
     if not items:
         return "<h2>Needs attention</h2><p>Nothing failed and nothing deviated.</p>"
@@ -157,12 +204,10 @@ def _violations(doc: dict[str, Any]) -> str:
 
 
 def _areas(doc: dict[str, Any]) -> str:
-    requirements = [r for key, _ in SECTIONS for r in doc[key]["requirements"]]
+    requirements = [r for key, _ in SECTIONS for r in (doc.get(key) or {}).get("requirements", [])]
     areas = list(dict.fromkeys(r["area"] for r in requirements))
-    # The met/failed columns always show, so a zero failure count is stated; the rest only
-    # when something landed there.
-    shown = [c for i, c in enumerate(COLUMNS) if i < 6 or _count(requirements, c)]
-    head = "".join(f'<th class="n">{escape(name)}</th>' for name, _, _ in shown)
+    shown = [c for i, c in enumerate(COLUMNS) if i < ALWAYS or _count(requirements, c)]
+    head = "".join(f'<th class="n">{escape(column[0])}</th>' for column in shown)
     rows = []
     for area in areas:
         mine = [r for r in requirements if r["area"] == area]
@@ -172,13 +217,17 @@ def _areas(doc: dict[str, Any]) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
-def _count(requirements: list[dict[str, Any]], column: tuple[str, str, Any]) -> int:
-    _, outcome, levels = column
-    if levels is IDP:
-        return sum(1 for r in requirements
-                   if r["outcome"] == outcome and r["level"] not in ("MUST", "SHOULD", "MAY"))
+def _count(requirements: list[dict[str, Any]], column: tuple[str, str, Any, Any]) -> int:
+    _, outcome, kind, levels = column
     return sum(1 for r in requirements
-               if r["outcome"] == outcome and (levels is None or r["level"] in levels))
+               if r["outcome"] == outcome and (kind is None or _kind(r) == kind)
+               and (levels is None or r["level"] in levels))
+
+
+def _kind(requirement: dict[str, Any]) -> str:
+    """rfc, profile or idp; a report written before requirements named their kind has only
+    RFC levels and IdP ids."""
+    return requirement.get("kind") or ("rfc" if requirement["level"] in RFC_LEVELS else "idp")
 
 
 def _cell(n: int) -> str:
@@ -189,13 +238,15 @@ def _by_area(requirements: list[dict[str, Any]]) -> list[str]:
     parts = []
     for area in dict.fromkeys(r["area"] for r in requirements):
         rows = "".join(_row(r) for r in requirements if r["area"] == area)
-        parts.append(
-            f'<h3 id="area-{escape(area)}">{escape(area)}</h3><table>'
-            '<colgroup><col class="outcome"><col class="req"><col class="level">'
+        parts.append(f'<h3 id="area-{escape(area)}">{escape(area)}</h3>' + _table(rows))
+    return parts
+
+
+def _table(rows: str) -> str:
+    return ('<table><colgroup><col class="outcome"><col class="req"><col class="level">'
             '<col class="section"><col></colgroup><thead><tr><th>outcome</th><th>requirement'
             "</th><th>level</th><th>section</th><th>tests</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>")
-    return parts
 
 
 def _row(req: dict[str, Any]) -> str:

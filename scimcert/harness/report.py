@@ -1,5 +1,6 @@
 """The conformance report: the run's results as one document, written as JSON, markdown and a
-self-contained HTML page. Root causes lead; RFC conformance and IdP compatibility stay apart."""
+self-contained HTML page. Root causes lead; RFC conformance, the draft interop profile and IdP
+compatibility (per IdP) stay apart."""
 
 from __future__ import annotations
 
@@ -10,33 +11,48 @@ from pathlib import Path
 from typing import Any
 
 from scimcert.harness.bodies import Finding
-from scimcert.harness.catalogue import Sources
+from scimcert.harness.catalogue import IDP, KINDS, PROFILE, RFC, Sources
 from scimcert.harness.html import SECTIONS, page
 from scimcert.harness.outcome import Grade
 from scimcert.harness.results import RequirementOutcome, RootCause
 
 BUCKETS = ("MUST met", "MUST failed", "SHOULD/MAY met", "SHOULD/MAY failed", "deviations",
-           "IdP met", "IdP failed", "blocked", "not applicable", "errors", "skipped", "untested")
+           "blocked", "not applicable", "errors", "skipped", "untested")
+# Where the buckets of a profile or an IdP (named by its document id) go among BUCKETS.
+OWN_BUCKETS = BUCKETS.index("blocked")
 
 
 def area_lines(outcomes: list[RequirementOutcome]) -> list[str]:
-    """One terminal line per area this run tested: MUST met/failed, SHOULD deviations …"""
+    """One terminal line per area this run tested: MUST met/failed, SHOULD deviations, then the
+    interop profile's and each IdP's own (`interop met`, `entra failed` …)."""
     lines = []
     tested = (o.requirement.area for o in outcomes if o.grade != Grade.UNTESTED)
+    documents = dict.fromkeys(_document(o) for o in outcomes if not o.requirement.is_rfc)
+    own = [f"{d} {what}" for d in documents for what in ("met", "failed", "deviations")]
+    order = [*BUCKETS[:OWN_BUCKETS], *own, *BUCKETS[OWN_BUCKETS:]]
     for area in dict.fromkeys(tested):
         counts = Counter(_bucket(o) for o in outcomes if o.requirement.area == area)
-        parts = [f"{counts[key]} {key}" for key in BUCKETS if counts[key]]
+        parts = [f"{counts[key]} {key}" for key in order if counts[key]]
         lines.append(f"{area}: " + ", ".join(parts))
     return lines
 
 
+def _document(outcome: RequirementOutcome) -> str:
+    return outcome.requirement.id.split("/", 1)[0]
+
+
 def _bucket(outcome: RequirementOutcome) -> str:
-    level = outcome.requirement.level
-    kind = "MUST" if level == "MUST" else "SHOULD/MAY" if outcome.requirement.is_rfc else "IdP"
+    requirement = outcome.requirement
+    if requirement.is_rfc:
+        kind = "MUST" if requirement.level == "MUST" else "SHOULD/MAY"
+        deviations = "deviations"
+    else:
+        kind = _document(outcome)
+        deviations = f"{kind} deviations"
     return {
         Grade.MET: f"{kind} met",
         Grade.FAILED: f"{kind} failed",
-        Grade.DEVIATION: "deviations",
+        Grade.DEVIATION: deviations,
         Grade.BLOCKED: "blocked",
         Grade.NOT_APPLICABLE: "not applicable",
         Grade.ERROR: "errors",
@@ -67,24 +83,47 @@ def document(outcomes: list[RequirementOutcome], meta: dict[str, Any],
              sources: Sources | None = None,
              listing: Sequence[dict[str, Any]] = (),
              matrix: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The JSON report: run metadata, test counts, root causes, the two sections, and the
-    bodies received that broke their schema (not graded: the representation suite grades them)."""
-    sections = {}
-    for key, _ in SECTIONS:
-        chosen = [o for o in outcomes if o.requirement.is_rfc == (key == "rfc")]
-        sections[key] = {
-            "totals": dict(Counter(o.grade.value for o in chosen)),
-            "requirements": [o.to_json() for o in chosen],
-        }
+    """The JSON report: run metadata, test counts, root causes, the three sections (RFC, profile,
+    IdP: the last also by IdP), and the bodies received that broke their schema (not graded: the
+    representation suite grades them)."""
+    sections = {kind: section([o for o in outcomes if o.requirement.kind == kind])
+                for kind in KINDS}
+    sections[IDP]["groups"] = idp_groups(sections[IDP]["requirements"], sources)
     found = [{"test": nodeid, "violation": text, **Finding.parse(text).to_json()}
              for nodeid, text in violations]
     cited = {kind: [{"id": d.id, "name": d.name, "url": d.url} for d in getattr(sources, kind)]
-             for kind in ("rfc", "idp")} if sources is not None else {}
+             for kind in KINDS} if sources is not None else {}
     return {"run": meta, "sources": cited, "tests": counts or {},
             "root_causes": [c.to_json() for c in causes],
-            "rfc": sections["rfc"], "idp": sections["idp"], "schema_violations": found,
+            "rfc": sections[RFC], "profile": sections[PROFILE], "idp": sections[IDP],
+            "schema_violations": found,
             "matrix": matrix or {"dialects": [], "scenarios": {}},
             "verdicts": list(listing)}
+
+
+def section(chosen: list[RequirementOutcome]) -> dict[str, Any]:
+    """One section of the report: its totals by outcome and its requirements."""
+    return {"totals": dict(Counter(o.grade.value for o in chosen)),
+            "requirements": [o.to_json() for o in chosen]}
+
+
+def idp_groups(requirements: list[dict[str, Any]], sources: Sources | None
+               ) -> list[dict[str, Any]]:
+    """The IdP section by IdP, in the order of the sources (then of the catalogue): each IdP's
+    name, link, totals and requirements."""
+    names = {d.id: d for d in sources.idp} if sources is not None else {}
+    order = [*names, *(r["id"].split("/", 1)[0] for r in requirements)]
+    groups = []
+    for idp in dict.fromkeys(order):
+        mine = [r for r in requirements if r["id"].split("/", 1)[0] == idp]
+        if not mine:
+            continue
+        document = names.get(idp)
+        groups.append({"id": idp, "name": document.name if document else idp,
+                       "url": document.url if document else None,
+                       "totals": dict(Counter(r["outcome"] for r in mine)),
+                       "requirements": mine})
+    return groups
 
 
 def markdown(doc: dict[str, Any]) -> str:
@@ -100,15 +139,14 @@ def markdown(doc: dict[str, Any]) -> str:
                          f"{len(cause['blocked'])} test(s); reproduce: `{cause['curl'] or '—'}`")
         lines.append("")
     for key, title in SECTIONS:
-        section = doc[key]
-        lines += [f"## {title}", "", _totals(section["totals"]), "",
-                  "| requirement | level | section | outcome | tests |",
-                  "|---|---|---|---|---|"]
-        for req in section["requirements"]:
-            tests = "<br>".join(f"`{t['nodeid']}` {t['outcome']}" for t in req["tests"]) or "—"
-            lines.append(f"| `{req['id']}` {_md(req['summary'])} | {req['level']} | "
-                         f"{_md(req['section'])} | **{req['outcome']}** | {tests} |")
-        lines.append("")
+        found = doc.get(key) or {"totals": {}, "requirements": []}
+        groups = found.get("groups")
+        if groups is None:
+            lines += _section_md(f"## {title}", found)
+            continue
+        lines += [f"## {title}", "", _totals(found["totals"]), ""]
+        for group in groups:
+            lines += _section_md(f"### {group['name']}", group)
     lines += matrix_lines(doc.get("matrix") or {}, markdown=True)
     found = doc.get("schema_violations") or []
     if found:
@@ -116,6 +154,17 @@ def markdown(doc: dict[str, Any]) -> str:
         lines += [f"- `{v['violation']}` ({v['test']})" for v in found]
         lines.append("")
     return "\n".join(lines)
+
+
+def _section_md(heading: str, found: dict[str, Any]) -> list[str]:
+    """A section (or one IdP's group) as a markdown table of its requirements."""
+    lines = [heading, "", _totals(found["totals"]), "",
+             "| requirement | level | section | outcome | tests |", "|---|---|---|---|---|"]
+    for req in found["requirements"]:
+        tests = "<br>".join(f"`{t['nodeid']}` {t['outcome']}" for t in req["tests"]) or "—"
+        lines.append(f"| `{req['id']}` {_md(req['summary'])} | {req['level']} | "
+                     f"{_md(req['section'])} | **{req['outcome']}** | {tests} |")
+    return [*lines, ""]
 
 
 MARKS = {"met": "pass", "failed": "FAIL", "deviation": "dev", "blocked": "blocked",

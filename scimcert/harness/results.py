@@ -75,7 +75,8 @@ class RequirementOutcome:
     def to_json(self) -> dict[str, Any]:
         req = self.requirement
         return {
-            "id": req.id, "level": req.level, "area": req.area, "section": req.section,
+            "id": req.id, "kind": req.kind, "level": req.level, "area": req.area,
+            "section": req.section,
             "summary": req.summary, "source": req.source, "quote": req.quote,
             "outcome": self.grade.value,
             "tests": [test.to_json(req.id, grade) for test, grade in self.tests],

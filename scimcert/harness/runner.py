@@ -39,6 +39,10 @@ def add_parsers(subparsers: Any) -> None:
                             help="let tests create, change and delete resources")
     run_parser.add_argument("--strict", action="store_true",
                             help="grading: SHOULD/MAY deviations fail the run (any target)")
+    run_parser.add_argument("--interop", action="store_true",
+                            help="grading: hold the target to the IETF draft SCIM interop "
+                                 "profile even if it does not claim it (by default its "
+                                 "requirements fail only for a target claiming it)")
     run_parser.add_argument("--strict-bridge", action="store_true",
                             help="target: the in-process reference bridge with every IdP "
                                  "tolerance off, so Entra/Okta-only shapes are refused as "
@@ -94,6 +98,8 @@ def run_environment(args: argparse.Namespace, base: dict[str, str]) -> dict[str,
         env["SCIM_ALLOW_WRITES"] = "true"
     if args.strict:
         env["SCIM_STRICT"] = "true"
+    if args.interop:
+        env["SCIM_INTEROP"] = "true"
     if args.dialect:
         env["SCIM_DIALECT"] = ",".join(args.dialect)
     if args.strict_bridge:

@@ -110,6 +110,11 @@ SETTINGS = (
             parse_bool, "let tests create, change and delete resources on a URL target"),
     Setting("strict", "--scim-strict", "SCIM_STRICT", "scim_strict", parse_bool,
             "grading: fail on SHOULD/MAY deviations instead of reporting them"),
+    Setting("interop", "--scim-interop", "SCIM_INTEROP", "scim_interop", parse_bool,
+            "grading: hold the target to the IETF draft interop profile "
+            "(draft-zollner-scim-interop-profile-01) even when its ServiceProviderConfig does "
+            "not claim it (interopProfileConformant); unclaimed, its requirements are "
+            "deviations at most"),
     Setting("strict_bridge", "--scim-strict-bridge", "SCIM_STRICT_BRIDGE", "scim_strict_bridge",
             parse_bool, "target: the in-process reference bridge with every IdP tolerance off, "
             "answering only as RFC 7643/7644 allow (changes the bridge, not the grading; "
@@ -135,7 +140,7 @@ SETTINGS = (
             "in-process target: MODULE:FACTORY (or file.py:FACTORY) returning an ASGI app, "
             "called as FACTORY(tokens=[token]) (default: the reference bridge)"),
 )
-BOOLEAN = frozenset({"allow_writes", "strict", "strict_bridge", "insecure"})
+BOOLEAN = frozenset({"allow_writes", "strict", "interop", "strict_bridge", "insecure"})
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,7 @@ class Target:
     report: str | None = None
     app: str | None = None
     strict_bridge: bool = False
+    interop: bool = False
     dialects: tuple[str, ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -185,6 +191,7 @@ class Target:
             f"scim token: {token} ({self._source('token')})",
             f"scim writes: {writes} ({self._source('allow_writes')})",
             f"scim strict: {strict} ({self._source('strict')})",
+            f"scim interop profile: {self._interop()} ({self._source('interop')})",
             f"scim seed: {self.seed} ({self._source('seed')}), run id {self.run_id}",
             f"scim timeout: {self.timeout:g} s ({self._source('timeout')}), "
             f"tls: {self._tls()}, headers: {header_names}",
@@ -196,6 +203,10 @@ class Target:
             lines.append(f"scim bridge IdP tolerances: {tolerances} "
                          f"({self._source('strict_bridge')})")
         return lines
+
+    def _interop(self) -> str:
+        return ("graded as claimed (--scim-interop)" if self.interop
+                else "graded where the target claims it")
 
     def _source(self, name: str) -> str:
         return self.sources.get(name, "default")
@@ -278,6 +289,7 @@ def resolve(options: Mapping[str, Any], env: Mapping[str, str], ini: Mapping[str
         report=values["report"] or None,
         app=values["app"] or None,
         strict_bridge=strict_bridge,
+        interop=bool(values["interop"]),
         dialects=values["dialects"] or (),
         sources=sources,
     )

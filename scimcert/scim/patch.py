@@ -10,6 +10,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from scimcert.scim import profile as interop
 from scimcert.scim import resource as res
 from scimcert.scim.errors import (
     INVALID_PATH,
@@ -22,6 +23,7 @@ from scimcert.scim.errors import (
 )
 from scimcert.scim.filter import evaluate, parse_path, validate
 from scimcert.scim.filter.ast import And, Compare, Node
+from scimcert.scim.profile import RFC, Profile
 from scimcert.scim.schema import Attribute, AttrPath, Registry, ResourceType
 from scimcert.scim.tolerance import STRICT, Tolerances
 from scimcert.scim.urns import PATCH_OP_URN
@@ -48,17 +50,19 @@ class Operation:
 
 
 def apply_patch(resource: dict, message: dict, registry: Registry,
-                rtype: ResourceType | str, tolerances: Tolerances = STRICT) -> dict:
+                rtype: ResourceType | str, tolerances: Tolerances = STRICT,
+                profile: Profile = RFC) -> dict:
     """Apply every operation of `message` to a copy of `resource` and return the copy."""
     rtype = res.resource_type(registry, rtype)
-    operations = read_message(message, tolerances)
-    engine = _Engine(copy.deepcopy(resource), registry, rtype, tolerances)
+    operations = read_message(message, tolerances, profile)
+    engine = _Engine(copy.deepcopy(resource), registry, rtype, tolerances, profile)
     for operation in operations:
         engine.apply(operation)
     return engine.finish(resource)
 
 
-def read_message(message: Any, tolerances: Tolerances = STRICT) -> list[Operation]:
+def read_message(message: Any, tolerances: Tolerances = STRICT,
+                 profile: Profile = RFC) -> list[Operation]:
     """The operations of a PatchOp message; ScimError 400 invalidSyntax when it is malformed."""
     if not isinstance(message, dict):
         raise bad_request(INVALID_SYNTAX, "a PATCH body is a PatchOp object")
@@ -72,7 +76,12 @@ def read_message(message: Any, tolerances: Tolerances = STRICT) -> list[Operatio
     # RFC 7644 §3.5.2: "Operations", an array of one or more PATCH operations.
     if not isinstance(operations, list) or not operations:
         raise bad_request(INVALID_SYNTAX, "Operations must be an array of one or more operations")
-    return [_operation(item, index, tolerances) for index, item in enumerate(operations)]
+    found = [_operation(item, index, tolerances) for index, item in enumerate(operations)]
+    missing = next((i for i, operation in enumerate(found) if operation.path is None), None)
+    if profile.path_required and missing is not None:
+        raise bad_request(INVALID_SYNTAX, f"Operations[{missing}] has no path: every operation "
+                                          "names one (interop profile §6.5.1.1)")
+    return found
 
 
 def _operation(item: Any, index: int, tolerances: Tolerances) -> Operation:
@@ -98,11 +107,12 @@ class _Engine:
     """Applies operations one by one to the working copy `doc`."""
 
     def __init__(self, doc: dict, registry: Registry, rtype: ResourceType,
-                 tolerances: Tolerances) -> None:
+                 tolerances: Tolerances, profile: Profile = RFC) -> None:
         self.doc = doc
         self.registry = registry
         self.rtype = rtype
         self.tolerances = tolerances
+        self.profile = profile
 
     def apply(self, operation: Operation) -> None:
         if operation.path is None:
@@ -237,6 +247,8 @@ class _Engine:
 
     def _write(self, op: str, target: Target, value: Any) -> None:
         attr = target.attr
+        if self.profile.undeclared_attributes_refused:
+            interop.refuse_undeclared_value(target.sub or attr, value, target.text)
         if target.filter is not None:
             self._write_filtered(op, target, value)
         elif target.sub is not None and attr.multi_valued:
@@ -247,6 +259,8 @@ class _Engine:
             self._append(target, value)
         elif attr.multi_valued:
             self._set_top(target, self._coerce(attr, _listed(value), target.text))
+        elif attr.is_complex and op == "replace" and self.profile.complex_replace_whole:
+            self._set_top(target, self._coerce(attr, value, target.text))
         elif attr.is_complex:
             self._merge_complex(target, value)
         else:

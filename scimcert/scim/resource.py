@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from scimcert.scim import profile as interop
 from scimcert.scim.errors import INVALID_SYNTAX, INVALID_VALUE, bad_request
+from scimcert.scim.profile import RFC, Profile
 from scimcert.scim.schema import Attribute, AttrPath, Registry, ResourceType
 from scimcert.scim.tolerance import STRICT, Tolerances
 
@@ -19,20 +21,24 @@ IMMUTABLE = "immutable"
 
 
 def canonicalize(body: dict[str, Any], registry: Registry, rtype: ResourceType | str,
-                 tolerances: Tolerances = STRICT) -> dict:
+                 tolerances: Tolerances = STRICT, profile: Profile = RFC) -> dict:
     """Turn a client body (POST/PUT) into the stored form; the input is left untouched.
 
     Attributes no schema of the resource type defines are ignored, as RFC 7643/7644 give no
-    error for them; so are explicit nulls, which RFC 7643 §2.5 makes unassigned, and readOnly
-    attributes, as RFC 7644 §3.3 requires. Schema URNs the resource type does not have are
-    refused unless `tolerances.unknown_schema_urns`.
+    error for them (unless `profile` refuses them); so are explicit nulls, which RFC 7643 §2.5
+    makes unassigned, and readOnly attributes, as RFC 7644 §3.3 requires. Schema URNs the
+    resource type does not have are refused unless `tolerances.unknown_schema_urns`.
     """
     rtype = resource_type(registry, rtype)
     if not isinstance(body, dict):
         raise bad_request(INVALID_SYNTAX, "the request body is not a JSON object")
+    if profile.undeclared_attributes_refused:
+        interop.refuse_undeclared(body, registry, rtype)
     out: dict[str, Any] = {}
     for key, value in body.items():
         if key.lower() == "schemas":
+            if value is not None and profile.undeclared_schemas_refused:
+                interop.refuse_undeclared_schemas(value, rtype)
             if value is not None and not tolerances.unknown_schema_urns:
                 _check_schemas(value, rtype)
             continue

@@ -22,8 +22,8 @@ def read_report(folder: Path) -> Outcomes | None:
         return None
     data = json.loads(document.read_text(encoding="utf-8"))
     found = {}
-    for section in ("rfc", "idp"):
-        for req in data[section]["requirements"]:
+    for section in ("rfc", "profile", "idp"):
+        for req in data.get(section, {}).get("requirements", ()):
             files = {t["nodeid"].split("::", 1)[0] for t in req.get("tests", ())}
             found[req["id"]] = (req["outcome"], tuple(sorted(files)))
     return found

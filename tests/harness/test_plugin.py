@@ -379,7 +379,7 @@ def test_report_has_rfc_and_idp_sections_and_no_token(suite: pytest.Pytester) ->
     result = run(suite, f"--scim-report={out}", f"--junitxml={out / 'junit.xml'}",
                  f"--alluredir={out / 'allure'}", SCIM_TOKEN=TOKEN)
     result.assert_outcomes(passed=1, failed=1, xfailed=1)
-    result.stdout.fnmatch_lines(["demo: 1 MUST met, 1 deviations, 1 IdP failed"])
+    result.stdout.fnmatch_lines(["demo: 1 MUST met, 1 deviations, 1 entra failed"])
     doc = json.loads((out / "conformance.json").read_text())
     assert [(r["id"], r["outcome"]) for r in doc["rfc"]["requirements"]
             if r["area"] == "demo"] == [

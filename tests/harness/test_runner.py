@@ -86,3 +86,8 @@ def test_run_refuses_a_strict_bridge_with_a_url(capsys: pytest.CaptureFixture[st
 def test_run_passes_the_dialects_on() -> None:
     env = runner.run_environment(parse("run", "--dialect", "okta", "--dialect", "entra"), {})
     assert env["SCIM_DIALECT"] == "okta,entra"
+
+
+def test_run_interop_grades_the_profile_without_changing_the_target() -> None:
+    env = runner.run_environment(parse("run", "--interop"), {})
+    assert env == {"SCIM_INTEROP": "true"}

@@ -91,3 +91,14 @@ def test_strict_bridge_is_off_by_default_and_shown_for_the_reference_bridge() ->
 def test_strict_bridge_needs_the_in_process_reference_bridge(other) -> None:
     with pytest.raises(SettingError, match="in-process reference bridge"):
         resolve({**other, "strict_bridge": True}, {}, {})
+
+
+def test_interop_grading_is_off_by_default_and_shown() -> None:
+    default = resolve({}, {}, {})
+    assert default.interop is False
+    assert "scim interop profile: graded where the target claims it (default)" \
+        in default.header_lines()
+    asked = resolve({}, {"SCIM_INTEROP": "true"}, {})
+    assert (asked.interop, asked.strict) == (True, False)
+    assert "scim interop profile: graded as claimed (--scim-interop) (from env SCIM_INTEROP)" \
+        in asked.header_lines()

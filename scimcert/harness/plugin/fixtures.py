@@ -17,6 +17,7 @@ from scimcert.harness.discovery import Discovery, Unusable, endpoint_path, probe
 from scimcert.harness.factory import Factory, Memory
 from scimcert.harness.outcome import not_applicable
 from scimcert.harness.plugin.recording import TAPE
+from scimcert.harness.plugin.selection import REQUIREMENTS
 from scimcert.harness.plugin.state import state
 from scimcert.harness.target import Target
 from scimcert.scim.schema import Registry, ResourceType, Schema
@@ -192,3 +193,11 @@ def _scim_feature(request: pytest.FixtureRequest) -> None:
     for name in marker.args:
         if not found.supports(name):
             not_applicable(found.why_not(name))
+
+
+@pytest.fixture(autouse=True)
+def _scim_profile_claim(request: pytest.FixtureRequest) -> None:
+    """A test of a profile requirement reads discovery first: its verdict depends on whether
+    the target claims the profile (harness/claim.py)."""
+    if any(r.is_profile for r in request.node.stash.get(REQUIREMENTS, ())):
+        request.getfixturevalue("discovery")

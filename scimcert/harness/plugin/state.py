@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from scimcert.harness.catalogue import Catalogue
+from scimcert.harness.claim import Standing, claims
 from scimcert.harness.cleanup import Cleanup
 from scimcert.harness.discovery import Discovery
 from scimcert.harness.results import Results
@@ -43,6 +44,9 @@ class State:
     causes: dict[str, str] = field(default_factory=dict)
     # The ASGI app of an in-process target (None for a URL).
     app: Any = None
+    # On the xdist controller: whether a worker read a ServiceProviderConfig claiming the
+    # draft interop profile (the controller reads no discovery of its own).
+    claimed: bool = False
 
 
 STATE = pytest.StashKey[State]()
@@ -72,3 +76,12 @@ def catalogue(config: pytest.Config) -> Catalogue:
 def requirement_ids(item: Any) -> tuple[str, ...]:
     """The requirement ids `item`'s markers name."""
     return tuple(a for m in item.iter_markers("requirement") for a in m.args)
+
+
+def standing(config: pytest.Config) -> Standing:
+    """Where this process's run stands with the draft interop profile: asked for, or claimed in
+    the ServiceProviderConfig discovery read (a target whose discovery was not read yet, or
+    that serves none, claims nothing)."""
+    st = state(config)
+    spc = st.discovery.spc if st.discovery is not None else None
+    return Standing(asked=st.target.interop, claimed=claims(spc) or st.claimed)

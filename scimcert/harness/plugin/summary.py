@@ -11,7 +11,7 @@ import pytest
 
 import scimcert
 from scimcert.harness import bodies, report
-from scimcert.harness.plugin.state import catalogue, is_worker, state
+from scimcert.harness.plugin.state import catalogue, is_worker, standing, state
 from scimcert.harness.results import Results, blocked_by
 from scimcert.harness.target import mask_url
 
@@ -50,8 +50,9 @@ def _record_seed(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
-    leftovers = getattr(node, "workeroutput", {}).get("scim_leftovers", [])
-    state(node.config).leftovers.extend(leftovers)
+    output = getattr(node, "workeroutput", {})
+    state(node.config).leftovers.extend(output.get("scim_leftovers", []))
+    state(node.config).claimed |= bool(output.get("scim_claimed"))
 
 
 @pytest.hookimpl(trylast=True)
@@ -60,11 +61,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     st = state(config)
     if is_worker(config):
         config.workeroutput["scim_leftovers"] = st.leftovers
+        config.workeroutput["scim_claimed"] = standing(config).claimed
         return
-    _allure_environment(config, _meta(st))
+    _allure_environment(config, _meta(st, config))
     if st.target.report and st.results is not None and st.results.tests:
         cat = catalogue(config)
-        doc = report.document(st.results.outcomes(cat), _meta(st),
+        doc = report.document(st.results.outcomes(cat), _meta(st, config),
                               causes=st.results.root_causes(), counts=st.results.counts(),
                               violations=st.results.violations, sources=cat.sources,
                               listing=st.results.listing(), matrix=st.results.matrix())
@@ -82,8 +84,9 @@ def _allure_environment(config: pytest.Config, meta: dict[str, Any]) -> None:
     Path(folder, "environment.properties").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _meta(st: Any) -> dict[str, Any]:
+def _meta(st: Any, config: pytest.Config) -> dict[str, Any]:
     target = st.target
+    profile = standing(config)
     return {
         "target": "in-process reference bridge" if target.url is None else mask_url(target.url),
         "version": scimcert.__version__,
@@ -91,6 +94,8 @@ def _meta(st: Any) -> dict[str, Any]:
         "run_id": target.run_id,
         "strict": target.strict,
         "strict_bridge": target.strict_bridge,
+        "interop": "claimed" if profile.claimed else "asked for" if profile.asked
+        else "not claimed",
         "allow_writes": target.allow_writes,
         "started": st.started,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -107,8 +112,11 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             for line in report.cause_lines(causes):
                 terminalreporter.line(line)
         terminalreporter.section("scim conformance by area")
-        for line in report.area_lines(results.outcomes(catalogue(config))):
+        outcomes = results.outcomes(catalogue(config))
+        for line in report.area_lines(outcomes):
             terminalreporter.line(line)
+        if any(o.requirement.is_profile and o.tests for o in outcomes):
+            terminalreporter.line(f"interop profile (IETF draft): {standing(config).header()}")
         matrix = report.matrix_lines(results.matrix())
         if matrix:
             terminalreporter.section("scim IdP compatibility (scenario x dialect)")

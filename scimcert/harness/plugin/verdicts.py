@@ -5,7 +5,9 @@
 - a failed precondition (a create, a data set, a read the test needed) is one root cause: the
   first test meeting it reports it under the requirement that failed; later ones are blocked;
 - any other exception is an error of the suite or of the connection, never a deviation;
-- a server error (5xx) met anywhere in a test fails it under its own requirement.
+- a server error (5xx) met anywhere in a test fails it under its own requirement;
+- a failure under the draft interop profile's requirements is a deviation, even when strict,
+  unless the target claims the profile or the run asks for it (harness/claim.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 
 from scimcert.harness.catalogue import Requirement
 from scimcert.harness.checks import CheckFailure, Failure, PreconditionFailed
+from scimcert.harness.claim import NOT_CLAIMED
 from scimcert.harness.outcome import (
     AT_CHECK,
     AT_PRECONDITION,
@@ -28,7 +31,7 @@ from scimcert.harness.outcome import (
 )
 from scimcert.harness.plugin import recording
 from scimcert.harness.plugin.selection import READ_ONLY, READ_ONLY_REASON, REQUIREMENTS
-from scimcert.harness.plugin.state import catalogue, state
+from scimcert.harness.plugin.state import catalogue, standing, state
 from scimcert.harness.results import SERVER_ERROR
 from scimcert.wire import Redactor, TargetError
 
@@ -141,14 +144,29 @@ def _requirements(item: pytest.Item, filed: str | None) -> tuple[Requirement, ..
 
 
 def _failure_grade(item: pytest.Item, filed: str | None) -> Grade:
-    soft = [r.soft for r in _requirements(item, filed)]
+    judged = _requirements(item, filed)
+    if _unclaimed(item, judged):
+        return Grade.DEVIATION
+    soft = [r.soft for r in judged]
     if soft and all(soft) and not state(item.config).target.strict:
         return Grade.DEVIATION
     return Grade.FAILED
 
 
+def _unclaimed(item: pytest.Item, judged: tuple[Requirement, ...]) -> bool:
+    """Whether the failure is only against a profile the run does not hold the target to."""
+    return bool(judged) and all(r.is_profile for r in judged) \
+        and not standing(item.config).graded
+
+
+def _standing_lines(item: pytest.Item, judged: tuple[Requirement, ...]) -> list[str]:
+    """The profile's standing, for a failure under a profile requirement."""
+    return [standing(item.config).note()] if any(r.is_profile for r in judged) else []
+
+
 def _reason(item: pytest.Item, failure: Failure) -> str:
-    lines = [r.label() for r in _requirements(item, failure.requirement)] + failure.lines()
+    judged = _requirements(item, failure.requirement)
+    lines = [r.label() for r in judged] + _standing_lines(item, judged) + failure.lines()
     redact = Redactor(state(item.config).target.secrets())
     return redact("\n".join(lines[:REASON_LINES]))
 
@@ -156,7 +174,8 @@ def _reason(item: pytest.Item, failure: Failure) -> str:
 def _message(item: pytest.Item, failure: Failure) -> str:
     """A failure in full: each requirement with its RFC sentence and link, expected vs actual,
     the exchange and a curl reproducer (the token stays in $SCIM_TOKEN)."""
-    lines = [line for r in _requirements(item, failure.requirement) for line in r.citation()]
+    judged = _requirements(item, failure.requirement)
+    lines = [line for r in judged for line in r.citation()] + _standing_lines(item, judged)
     lines += failure.lines()
     exchange = failure.exchange or recording.last_exchange(item)
     if exchange is not None:
@@ -181,6 +200,8 @@ def present(item: pytest.Item, rep: pytest.TestReport, verdict: Verdict,
         rep.outcome = "skipped"
         levels = _requirements(item, verdict.requirement)
         soft = "SHOULD" if any(r.level == "SHOULD" for r in levels) else "MAY"
+        if _unclaimed(item, levels):
+            soft = NOT_CLAIMED
         what = error.failure.what if isinstance(error, CheckFailure | PreconditionFailed) \
             else verdict.reason.splitlines()[0]
         rep.wasxfail = f"deviation ({soft}): {what}"  # type: ignore[attr-defined]
