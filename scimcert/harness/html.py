@@ -7,11 +7,12 @@ IdP compatibility apart, as everywhere in scimcert.
 
 from __future__ import annotations
 
-from collections import Counter
 from html import escape
 from typing import Any
 
-SECTIONS = (("rfc", "RFC conformance"), ("idp", "IdP compatibility"))
+from scimcert.harness import headline
+from scimcert.harness.headline import SECTIONS
+
 ATTENTION = ("failed", "error", "deviation", "blocked")
 IDP = frozenset({"idp"})
 # Summary columns: (heading, outcome, which levels count); None counts every level, IDP the
@@ -71,7 +72,7 @@ def page(doc: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>SCIM conformance report</title>", f"<style>{STYLE}</style></head><body><main>",
         "<h1>SCIM conformance report</h1>", _run_line(run),
-        '<div class="verdicts">', *(_verdict(doc[k]["requirements"], t) for k, t in SECTIONS),
+        '<div class="verdicts">', *(_verdict(doc, key) for key, _ in SECTIONS),
         "</div>", _causes(doc), _attention(doc), _areas(doc), _matrix(doc), _violations(doc),
     ]
     for key, title in SECTIONS:
@@ -86,26 +87,20 @@ def page(doc: dict[str, Any]) -> str:
 
 
 def _run_line(run: dict[str, Any]) -> str:
-    items = [("target", run.get("target")), ("writes", "allowed" if run.get("allow_writes")
-                                             else "read-only"),
+    items = [("target", run.get("target")), ("profile", run.get("profile", "full")),
+             ("writes", "allowed" if run.get("allow_writes") else "read-only"),
              ("strict", "on" if run.get("strict") else "off"), ("seed", run.get("seed")),
              ("run id", run.get("run_id")), ("finished", run.get("finished"))]
     text = " · ".join(f"{name} <b>{escape(str(value))}</b>" for name, value in items)
     return f'<p class="run">{text}</p>'
 
 
-def _verdict(requirements: list[dict[str, Any]], title: str) -> str:
-    counts = Counter(r["outcome"] for r in requirements)
-    tested = sum(n for outcome, n in counts.items()
-                 if outcome not in ("not applicable", "skipped", "untested"))
-    bad = counts["failed"] + counts["error"] + counts["blocked"]
-    css = "bad" if bad else "soft" if counts["deviation"] else "ok"
-    headline = (f"{bad} of {tested} not met" if bad else
-                f"all {tested} met" + (f", {counts['deviation']} deviations"
-                                       if counts["deviation"] else ""))
-    rest = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "nothing run"
-    return (f'<div class="verdict {css}"><span>{escape(title)}</span>'
-            f"<strong>{escape(headline)}</strong><span>{escape(rest)}</span></div>")
+def _verdict(doc: dict[str, Any], key: str) -> str:
+    verdict = headline.section(doc, key)
+    rest = ", ".join(f"{n} {outcome}" for outcome, n in sorted(verdict.counts.items())) \
+        or "nothing run"
+    return (f'<div class="verdict {verdict.tone}"><span>{escape(verdict.title)}</span>'
+            f"<strong>{escape(verdict.headline())}</strong><span>{escape(rest)}</span></div>")
 
 
 def _attention(doc: dict[str, Any]) -> str:
@@ -156,20 +151,26 @@ def _violations(doc: dict[str, Any]) -> str:
             f"<th>test</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
-def _areas(doc: dict[str, Any]) -> str:
+def area_counts(doc: dict[str, Any]) -> tuple[list[str], list[tuple[str, list[int]]]]:
+    """The area table: the columns shown and each area's counts in them. The met/failed columns
+    always show, so a zero failure count is stated; the rest only when something landed there."""
     requirements = [r for key, _ in SECTIONS for r in doc[key]["requirements"]]
-    areas = list(dict.fromkeys(r["area"] for r in requirements))
-    # The met/failed columns always show, so a zero failure count is stated; the rest only
-    # when something landed there.
     shown = [c for i, c in enumerate(COLUMNS) if i < 6 or _count(requirements, c)]
-    head = "".join(f'<th class="n">{escape(name)}</th>' for name, _, _ in shown)
     rows = []
-    for area in areas:
+    for area in dict.fromkeys(r["area"] for r in requirements):
         mine = [r for r in requirements if r["area"] == area]
-        cells = "".join(_cell(_count(mine, column)) for column in shown)
-        rows.append(f'<tr><td><a href="#area-{escape(area)}">{escape(area)}</a></td>{cells}</tr>')
-    return ("<h2>By area</h2><table><thead><tr><th>area</th>" + head + "</tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+        rows.append((area, [_count(mine, column) for column in shown]))
+    return [name for name, _, _ in shown], rows
+
+
+def _areas(doc: dict[str, Any]) -> str:
+    names, counted = area_counts(doc)
+    head = "".join(f'<th class="n">{escape(name)}</th>' for name in names)
+    rows = [f'<tr><td><a href="#area-{escape(area)}">{escape(area)}</a></td>'
+            f'{"".join(_cell(n) for n in counts)}</tr>' for area, counts in counted]
+    return ('<h2 id="areas">By area</h2><div class="wide"><table class="areas"><thead><tr>'
+            f'<th class="area">area</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            "</table></div>")
 
 
 def _count(requirements: list[dict[str, Any]], column: tuple[str, str, Any]) -> int:
@@ -215,6 +216,9 @@ def _test_list(tests: list[dict[str, Any]]) -> str:
     items = []
     for test in tests:
         why = f'<div class="why">{escape(test["reason"])}</div>' if test.get("reason") else ""
+        if test.get("curl"):
+            why += (f'<div class="replay">{escape(test.get("exchange") or "")}'
+                    f'<pre>reproduce: {escape(test["curl"])}</pre></div>')
         items.append(f"<li>{_badge(test['outcome'])} <code>{escape(test['nodeid'])}</code>"
                      f"{why}</li>")
     return f'<ul class="tests">{"".join(items)}</ul>'
