@@ -17,6 +17,7 @@ from typing import Any
 
 from scimcert import paths
 from scimcert.harness import catalogue as catalogue_module
+from scimcert.harness import profile as profiles
 from scimcert.harness.catalogue import CatalogueError
 from scimcert.harness.connect import connect
 from scimcert.harness.discovery import UNUSABLE, Unusable, probe
@@ -25,6 +26,10 @@ from scimcert.wire import Discard
 
 PLUGIN = "scimcert.harness.plugin"
 BAD_OPTIONS = 2
+CERTIFICATION_REPORTS = Path("reports")
+HYPOTHESIS_VARIABLE = "SCIM_HYPOTHESIS_PROFILE"
+# A smoke run's output is its verdict: no progress per test, no tracebacks, no short summary.
+QUIET = ["-q", "-q", "--tb=no", "-rN", "--no-header"]
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -33,6 +38,13 @@ def add_parsers(subparsers: Any) -> None:
         "run", help="run the conformance suites against a SCIM target",
         description="Run the suites with pytest. Without --url they run against the reference "
                     "bridge in-process. A URL target is read-only unless --allow-writes.")
+    run_parser.add_argument("--profile", choices=tuple(profiles.PROFILES),
+                            help="smoke: discovery, auth and read-only checks with a verdict "
+                                 "of a few lines (with --allow-writes, one canary user as Entra "
+                                 "provisions it); full: every applicable check (default); "
+                                 "certification: full, --strict, every dialect, the thorough "
+                                 "property profile and the complete report (in reports/ unless "
+                                 "--report-dir)")
     run_parser.add_argument("--url", help="SCIM base URL (default: reference bridge in-process)")
     run_parser.add_argument("--token", help="bearer token (better: the SCIM_TOKEN variable)")
     run_parser.add_argument("--allow-writes", action="store_true",
@@ -68,17 +80,30 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def report_dir(args: argparse.Namespace) -> Path | None:
+    """Where the run writes its report: --report-dir, else reports/ for a certification."""
+    if args.report_dir:
+        return Path(args.report_dir)
+    return CERTIFICATION_REPORTS if _profile(args).report else None
+
+
+def _profile(args: argparse.Namespace) -> profiles.Profile:
+    return profiles.load(args.profile or profiles.DEFAULT)
+
+
 def pytest_command(args: argparse.Namespace) -> list[str]:
     """The pytest command line for `scimcert run` (no secret on it)."""
     command = [sys.executable, "-m", "pytest", str(paths.suites()), "-p", PLUGIN]
+    if _profile(args).smoke:
+        command += QUIET
     if args.keyword:
         command += ["-k", args.keyword]
     if args.markexpr:
         command += ["-m", args.markexpr]
     if args.workers:
         command += ["-n", str(args.workers)]
-    if args.report_dir:
-        folder = Path(args.report_dir)
+    folder = report_dir(args)
+    if folder is not None:
         command += [f"--junitxml={folder / 'junit.xml'}",
                     f"--alluredir={folder / 'allure-results'}", f"--scim-report={folder}"]
     extra = list(args.pytest_args or [])
@@ -90,6 +115,14 @@ def run_environment(args: argparse.Namespace, base: dict[str, str]) -> dict[str,
     for name, value in (("SCIM_URL", args.url), ("SCIM_TOKEN", args.token)):
         if value:
             env[name] = value
+    if args.profile:
+        env["SCIM_PROFILE"] = args.profile
+    # An unknown name is refused by resolve(), with the settings' other errors.
+    chosen = profiles.PROFILES.get((env.get("SCIM_PROFILE") or profiles.DEFAULT).lower())
+    if chosen is not None and chosen.hypothesis:
+        # The property suites pick their hypothesis profile from this variable (ci, dev or
+        # thorough); a value set by the caller wins.
+        env.setdefault(HYPOTHESIS_VARIABLE, chosen.hypothesis)
     if args.allow_writes:
         env["SCIM_ALLOW_WRITES"] = "true"
     if args.strict:
@@ -110,6 +143,7 @@ def run(args: argparse.Namespace) -> int:
         target = resolve({}, env, {})
     except SettingError as exc:
         return _fail(str(exc), BAD_OPTIONS)
+    args.profile = target.profile
     if target.url is not None:
         with connect(target, Discard()) as client:
             try:
