@@ -15,6 +15,8 @@ NOT_MET = ("failed", "error", "blocked")
 UNCOUNTED = ("not applicable", "skipped", "untested")
 # A requirement's label (Requirement.label) as a failure reason starts with it.
 LABEL = re.compile(r"^[a-z0-9]+/\S+ \([A-Za-z0-9-]+\): ")
+# Failure.lines() aligns expected and actual; shown on one line they need one space.
+SEEN = re.compile(r"^(expected|actual):\s+")
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,8 @@ def passed(doc: dict[str, Any]) -> bool:
 def problems(doc: dict[str, Any]) -> list[Problem]:
     """Root causes first (most blocking first), then each requirement failed or in error that no
     root cause explains. A requirement only blocked is explained by its root cause."""
-    found = [Problem(c["requirement"], c["what"], tuple(c["lines"][1:3]), c.get("curl"),
-                     len(c["blocked"])) for c in doc.get("root_causes") or []]
+    found = [Problem(c["requirement"], c["what"], _evidence("\n".join(c["lines"][1:])),
+                     c.get("curl"), len(c["blocked"])) for c in doc.get("root_causes") or []]
     explained = {p.requirement for p in found}
     for key, _ in SECTIONS:
         for req in doc[key]["requirements"]:
@@ -87,8 +89,9 @@ def problems(doc: dict[str, Any]) -> list[Problem]:
 def _evidence(reason: str) -> tuple[str, ...]:
     """The lines of a failure reason that say what was seen: the statement and expected vs
     actual, not the requirement labels it starts with."""
-    lines = [line.strip() for line in reason.splitlines() if not LABEL.match(line)]
-    shown = [line for line in lines if line.startswith(("expected:", "actual:"))]
+    lines = [SEEN.sub(r"\1: ", line.strip()) for line in reason.splitlines()
+             if not LABEL.match(line)]
+    shown = [line for line in lines if SEEN.match(line)]
     statement = next((line for line in lines if line and line not in shown), None)
     return tuple(([statement] if statement else []) + shown)
 

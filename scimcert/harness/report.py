@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from scimcert.harness import headline
+from scimcert import paths
+from scimcert.harness import headline, validate
 from scimcert.harness.bodies import Finding
 from scimcert.harness.catalogue import Sources
 from scimcert.harness.html import SECTIONS, area_counts, page
@@ -90,7 +91,7 @@ def document(outcomes: list[RequirementOutcome], meta: dict[str, Any],
 
 # The short summary fits a CI job summary: so many problems and matrix failures at most.
 SHOWN_PROBLEMS = 5
-SHOWN_CELLS = 5
+SHOWN_CELLS = 3
 
 
 def markdown(doc: dict[str, Any]) -> str:
@@ -101,7 +102,7 @@ def markdown(doc: dict[str, Any]) -> str:
     verdict = "PASS" if headline.passed(doc) else "FAIL"
     lines = ["# SCIM conformance report", "",
              f"Target: {run['target']} · profile {run.get('profile', 'full')} · "
-             f"seed {run['seed']} · strict {run['strict']} · "
+             f"seed {run['seed']} · strict {'on' if run['strict'] else 'off'} · "
              f"{'writes allowed' if run.get('allow_writes') else 'read-only'} · "
              f"{run['finished']}", "",
              f"**{verdict}** — " + "; ".join(f"{s.title}: {s.headline()}"
@@ -111,19 +112,24 @@ def markdown(doc: dict[str, Any]) -> str:
         lines += ["## Problems to fix (root causes first)", ""]
         for number, problem in enumerate(found[:SHOWN_PROBLEMS], 1):
             blocks = f" — blocks {problem.blocks} test(s)" if problem.blocks else ""
-            seen = "; ".join(problem.evidence[1:]) or ""
+            seen = "; ".join(problem.evidence)
             lines.append(f"{number}. `{problem.requirement}` {_md(problem.what)}{blocks}"
                          + (f" ({_md(seen)})" if seen else ""))
             if problem.curl:
                 lines.append(f"   reproduce: `{problem.curl}`")
         if len(found) > SHOWN_PROBLEMS:
-            lines.append(f"\n… and {len(found) - SHOWN_PROBLEMS} more in conformance.html")
+            lines.append(f"… and {len(found) - SHOWN_PROBLEMS} more in conformance.html")
         lines.append("")
     names, counted = area_counts(doc)
+    checked = {r["area"] for key, _ in SECTIONS for r in doc[key]["requirements"]
+               if r["outcome"] != "untested"}
     lines += ["## By area", "", "| area | " + " | ".join(names) + " |",
               "|---|" + "---:|" * len(names)]
     lines += [f"| {area} | " + " | ".join(str(n) for n in counts) + " |"
-              for area, counts in counted]
+              for area, counts in counted if area in checked]
+    unchecked = [area for area, _ in counted if area not in checked]
+    if unchecked:
+        lines += ["", f"Not checked by this run: {', '.join(unchecked)}."]
     lines.append("")
     lines += matrix_lines(doc.get("matrix") or {}, markdown=True, shown=SHOWN_CELLS)
     found_bodies = doc.get("schema_violations") or []
@@ -189,3 +195,20 @@ def write(folder: Path, doc: dict[str, Any], secrets: tuple[str, ...] = ()) -> l
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+class ReportError(ValueError):
+    """A file that is not a conformance report scimcert can read."""
+
+
+def read(file: Path) -> dict[str, Any]:
+    """A conformance.json, checked against schemas/report/conformance.schema.json."""
+    try:
+        doc = json.loads(Path(file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"cannot read {file}: {exc}") from None
+    found = validate.violations(doc, "conformance", str(paths.schemas() / "report"))
+    if found:
+        raise ReportError(f"{file} is not a scimcert conformance report: {found[0]}"
+                          + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""))
+    return doc

@@ -17,7 +17,9 @@ from typing import Any
 
 from scimcert import paths
 from scimcert.harness import catalogue as catalogue_module
+from scimcert.harness import diff as diff_module
 from scimcert.harness import profile as profiles
+from scimcert.harness import report
 from scimcert.harness.catalogue import CatalogueError
 from scimcert.harness.connect import connect
 from scimcert.harness.discovery import UNUSABLE, Unusable, probe
@@ -61,12 +63,25 @@ def add_parsers(subparsers: Any) -> None:
                                  "separate; default: all)")
     run_parser.add_argument("--report-dir", type=Path,
                             help="write conformance.{json,md,html}, junit.xml, allure-results")
+    run_parser.add_argument("--baseline", type=Path, metavar="OLD.json",
+                            help="compare with an earlier run's conformance.json: list what "
+                                 "regressed, was fixed or is new; the exit code is 1 on a "
+                                 "regression, else 0")
     run_parser.add_argument("-k", dest="keyword", help="pytest -k expression")
     run_parser.add_argument("-m", dest="markexpr", help="pytest -m expression")
     run_parser.add_argument("-n", dest="workers", help="parallel workers (pytest-xdist)")
     run_parser.add_argument("pytest_args", nargs=argparse.REMAINDER,
                             help="further pytest arguments (after --)")
     run_parser.set_defaults(handler=run)
+
+    diff_parser = subparsers.add_parser(
+        "diff", help="what regressed, was fixed or is new between two runs",
+        description="Compare two conformance.json reports requirement by requirement and test "
+                    "by test. Exit code 1 when anything regressed, 0 otherwise, 2 when a file "
+                    "is not a report.")
+    diff_parser.add_argument("old", type=Path, metavar="OLD.json")
+    diff_parser.add_argument("new", type=Path, metavar="NEW.json")
+    diff_parser.set_defaults(handler=diff)
 
     req_parser = subparsers.add_parser(
         "requirements", help="list the requirement catalogue and the tests proving each")
@@ -135,7 +150,14 @@ def run_environment(args: argparse.Namespace, base: dict[str, str]) -> dict[str,
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check the options and the target, then run pytest on the suites; its exit code."""
+    """Check the options and the target, then run pytest on the suites: its exit code, or with
+    --baseline whether anything regressed."""
+    baseline = None
+    if getattr(args, "baseline", None):
+        try:
+            baseline = report.read(args.baseline)
+        except report.ReportError as exc:
+            return _fail(str(exc), BAD_OPTIONS)
     env = run_environment(args, dict(os.environ))
     try:
         if env.get("SCIM_URL"):
@@ -150,7 +172,38 @@ def run(args: argparse.Namespace) -> int:
                 probe(client)
             except Unusable as exc:
                 return _fail(str(exc), UNUSABLE)
-    return subprocess.call(pytest_command(args), env=env)
+    if baseline is None:
+        return subprocess.call(pytest_command(args), env=env)
+    with tempfile.TemporaryDirectory() as tmp:
+        if report_dir(args) is None:
+            args.report_dir = Path(tmp)
+        code = subprocess.call(pytest_command(args), env=env)
+        written = report_dir(args) / "conformance.json"
+        if not written.is_file():
+            return code or BAD_OPTIONS
+        return _compare(baseline, report.read(written), code)
+
+
+def _compare(old: dict[str, Any], new: dict[str, Any], code: int) -> int:
+    """Print what changed; 1 on a regression, else 0 (or pytest's code when it did not run
+    the tests: interrupted, internal or usage error)."""
+    changes = diff_module.compare(old, new)
+    print("\n".join(["", "scimcert diff against the baseline:",
+                     *diff_module.lines(changes, old, new)]))
+    if changes.regression:
+        return 1
+    return code if code not in (0, 1) else 0
+
+
+def diff(args: argparse.Namespace) -> int:
+    """`scimcert diff OLD NEW`."""
+    try:
+        old, new = report.read(args.old), report.read(args.new)
+    except report.ReportError as exc:
+        return _fail(str(exc), BAD_OPTIONS)
+    changes = diff_module.compare(old, new)
+    print("\n".join(diff_module.lines(changes, old, new)))
+    return 1 if changes.regression else 0
 
 
 def collect_mapping(extra: list[str] | None = None) -> tuple[dict[str, list[str]], list[str]]:

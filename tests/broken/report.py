@@ -4,12 +4,12 @@ the suites against a bridge. The one place that knows the report's format."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from scimcert import paths
+from tests.inner import environment
 
 Outcomes = dict[str, tuple[str, tuple[str, ...]]]
 
@@ -32,13 +32,13 @@ def read_report(folder: Path) -> Outcomes | None:
 def run_suites(report: Path, *args: str, suites: tuple[str, ...] = ()) -> tuple[Outcomes, str]:
     """Run `suites` (default: all of suites/) in a pytest subprocess with `args`, writing the
     report into `report`: what it says about each requirement, and the run's output tail to
-    show when it wrote none. No SCIM_* setting of the outer run reaches it."""
+    show when it wrote none. No setting of the outer run reaches it (tests/inner.py)."""
     targets = [str(paths.suites() / s) for s in suites] or [str(paths.suites())]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_")}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", *targets, "-p", "no:cacheprovider", "-q",
          "--scim-report", str(report), *args],
-        cwd=paths.root(), env=env, capture_output=True, text=True, timeout=300, check=False)
+        cwd=paths.root(), env=environment(), capture_output=True, text=True, timeout=300,
+        check=False)
     return read_report(report) or {}, done.stdout[-3000:] + done.stderr[-3000:]
 
 
