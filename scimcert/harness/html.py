@@ -61,6 +61,19 @@ ul.tests{margin:.3rem 0 0;padding-left:1.1rem}ul.tests li{margin:.15rem 0}
 .attention li{margin:.5rem 0}
 col.outcome{width:8rem}col.level{width:5.5rem}col.section{width:9.5rem}col.req{width:34%}
 footer{margin-top:3rem;color:#6b7580;font-size:.85rem}
+.run,code,.attention li{overflow-wrap:anywhere}
+.wide{overflow-x:auto;margin:0 0 .6rem}
+.replay{font-size:.85rem;color:#3a4450;margin-top:.2rem}
+.replay pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:.2rem 0 0;padding:.3rem .45rem;
+            background:#f1f3f6;border-radius:4px;font-size:12px}
+table.areas{min-width:44rem}table.areas th.area{width:9rem}
+/* A phone: tables size to their content and scroll sideways inside .wide, never the page. */
+@media (max-width:640px){
+  main{padding:1rem .75rem 3rem}h1{font-size:1.35rem}
+  .verdict{flex-basis:100%}
+  table.reqs{table-layout:auto;min-width:36rem}
+  table.reqs col{width:auto}
+}
 """
 
 
@@ -147,8 +160,9 @@ def _violations(doc: dict[str, Any]) -> str:
             f"<p>{len(found)} schema violation{'s' if len(found) != 1 else ''} in bodies the "
             "target answered. They do not change the outcome of the test that received them; "
             "the representation requirements grade them.</p>"
-            "<table><thead><tr><th>exchange</th><th>kind</th><th>pointer</th><th>violation</th>"
-            f"<th>test</th></tr></thead><tbody>{rows}</tbody></table>")
+            '<div class="wide"><table class="reqs"><thead><tr><th>exchange</th><th>kind</th>'
+            "<th>pointer</th><th>violation</th>"
+            f"<th>test</th></tr></thead><tbody>{rows}</tbody></table></div>")
 
 
 def area_counts(doc: dict[str, Any]) -> tuple[list[str], list[tuple[str, list[int]]]]:
@@ -191,11 +205,11 @@ def _by_area(requirements: list[dict[str, Any]]) -> list[str]:
     for area in dict.fromkeys(r["area"] for r in requirements):
         rows = "".join(_row(r) for r in requirements if r["area"] == area)
         parts.append(
-            f'<h3 id="area-{escape(area)}">{escape(area)}</h3><table>'
-            '<colgroup><col class="outcome"><col class="req"><col class="level">'
+            f'<h3 id="area-{escape(area)}">{escape(area)}</h3><div class="wide"><table '
+            'class="reqs"><colgroup><col class="outcome"><col class="req"><col class="level">'
             '<col class="section"><col></colgroup><thead><tr><th>outcome</th><th>requirement'
             "</th><th>level</th><th>section</th><th>tests</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+            f"<tbody>{rows}</tbody></table></div>")
     return parts
 
 
@@ -244,8 +258,9 @@ def _matrix(doc: dict[str, Any]) -> str:
                    if cell["outcome"] != "met" and cell.get("requirement") else "")
             tds.append(f"<td>{_badge(cell['outcome'])}{why}</td>")
         rows.append(f"<tr><th>{escape(name)}</th>{''.join(tds)}</tr>")
-    return ('<h2 id="matrix">IdP compatibility</h2><table class="matrix"><thead><tr>'
-            f"<th>scenario</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return ('<h2 id="matrix">IdP compatibility by scenario</h2><div class="wide"><table '
+            'class="matrix"><thead><tr>'
+            f"<th>scenario</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def _badge(outcome: str) -> str:
