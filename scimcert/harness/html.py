@@ -182,7 +182,7 @@ def _areas(doc: dict[str, Any]) -> str:
     head = "".join(f'<th class="n">{escape(name)}</th>' for name in names)
     rows = [f'<tr><td><a href="#area-{escape(area)}">{escape(area)}</a></td>'
             f'{"".join(_cell(n) for n in counts)}</tr>' for area, counts in counted]
-    return ('<h2 id="areas">By area</h2><div class="wide"><table class="areas"><thead><tr>'
+    return ('<h2>By area</h2><div class="wide"><table class="areas"><thead><tr>'
             f'<th class="area">area</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
             "</table></div>")
 
