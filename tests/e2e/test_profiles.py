@@ -68,7 +68,7 @@ def test_smoke_of_a_broken_bridge_names_the_problem_with_a_reproducer():
     assert shown[3] == "1. entra/users/soft-delete-readable: A deactivated user is still " \
                        "returned by GET and filter"
     assert shown[4:7] == ["   after step 3 (deactivate_user): canary's active flag",
-                          "   expected: false", "   actual:   true"]
+                          "   expected: false", "   actual: true"]
     assert shown[7].startswith("   reproduce: curl ")
     assert len(done.stdout.splitlines()) <= SMOKE_LINES
 

@@ -5,16 +5,12 @@ default; `scimcert run --profile` passes each to pytest."""
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 
 import pytest
 
-from scimcert import paths
 from scimcert.harness import profile as profiles
 from scimcert.harness import runner
 from scimcert.harness.target import SettingError, resolve
-from tests.inner import environment
 
 
 class Item:
@@ -91,21 +87,3 @@ def test_certification_with_a_dialect_is_refused_in_one_line(capsys):
     assert runner.run(parse("run", "--profile", "certification", "--dialect", "okta")) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "replays every dialect" in err
-
-
-def collected(*args: str) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(paths.suites()), "--collect-only", "-q",
-         "-p", "no:cacheprovider", *args],
-        cwd=paths.root(), env=environment(), capture_output=True, text=True, timeout=120,
-        check=False)
-    assert done.returncode == 0, done.stdout[-2000:]
-    return {line for line in done.stdout.splitlines() if "::" in line}
-
-
-def test_smoke_collects_every_read_only_test_and_the_entra_canary():
-    smoke = collected("--scim-profile", "smoke")
-    reads = collected("-m", "not writes")
-    canary = "suites/provisioning/test_scenarios.py::" \
-             "test_scenario_leaves_the_state_the_idp_expects[canary-entra]"
-    assert smoke == reads | {canary}
