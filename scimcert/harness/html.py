@@ -7,12 +7,12 @@ draft interop profile and IdP compatibility (by IdP) apart, as everywhere in sci
 
 from __future__ import annotations
 
-from collections import Counter
 from html import escape
 from typing import Any
 
-SECTIONS = (("rfc", "RFC conformance"), ("profile", "Interop profile (IETF draft)"),
-            ("idp", "IdP compatibility"))
+from scimcert.harness import headline
+from scimcert.harness.headline import SECTIONS
+
 ATTENTION = ("failed", "error", "deviation", "blocked")
 RFC_LEVELS = frozenset({"MUST", "SHOULD", "MAY"})
 # Summary columns: (heading, outcome, the kind of requirement counted, which levels count);
@@ -66,6 +66,19 @@ ul.tests{margin:.3rem 0 0;padding-left:1.1rem}ul.tests li{margin:.15rem 0}
 .attention li{margin:.5rem 0}
 col.outcome{width:8rem}col.level{width:5.5rem}col.section{width:9.5rem}col.req{width:34%}
 footer{margin-top:3rem;color:#6b7580;font-size:.85rem}
+.run,code,.attention li{overflow-wrap:anywhere}
+.wide{overflow-x:auto;margin:0 0 .6rem}
+.replay{font-size:.85rem;color:#3a4450;margin-top:.2rem}
+.replay pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:.2rem 0 0;padding:.3rem .45rem;
+            background:#f1f3f6;border-radius:4px;font-size:12px}
+table.areas{min-width:44rem}table.areas th.area{width:9rem}
+/* A phone: tables size to their content and scroll sideways inside .wide, never the page. */
+@media (max-width:640px){
+  main{padding:1rem .75rem 3rem}h1{font-size:1.35rem}
+  .verdict{flex-basis:100%}
+  table.reqs{table-layout:auto;min-width:36rem}
+  table.reqs col{width:auto}
+}
 """
 
 
@@ -95,8 +108,8 @@ def page(doc: dict[str, Any]) -> str:
 
 
 def _run_line(run: dict[str, Any]) -> str:
-    items = [("target", run.get("target")), ("writes", "allowed" if run.get("allow_writes")
-                                             else "read-only"),
+    items = [("target", run.get("target")), ("profile", run.get("profile", "full")),
+             ("writes", "allowed" if run.get("allow_writes") else "read-only"),
              ("strict", "on" if run.get("strict") else "off"),
              ("interop profile", run.get("interop", "—")), ("seed", run.get("seed")),
              ("run id", run.get("run_id")), ("finished", run.get("finished"))]
@@ -142,17 +155,11 @@ def _section(doc: dict[str, Any], key: str) -> list[str]:
 
 
 def _verdict(requirements: list[dict[str, Any]], title: str) -> str:
-    counts = Counter(r["outcome"] for r in requirements)
-    tested = sum(n for outcome, n in counts.items()
-                 if outcome not in ("not applicable", "skipped", "untested"))
-    bad = counts["failed"] + counts["error"] + counts["blocked"]
-    css = "bad" if bad else "soft" if counts["deviation"] else "ok"
-    headline = (f"{bad} of {tested} not met" if bad else
-                f"all {tested} met" + (f", {counts['deviation']} deviations"
-                                       if counts["deviation"] else ""))
-    rest = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "nothing run"
-    return (f'<div class="verdict {css}"><span>{escape(title)}</span>'
-            f"<strong>{escape(headline)}</strong><span>{escape(rest)}</span></div>")
+    found = headline.verdict(title, requirements)
+    rest = ", ".join(f"{n} {outcome}" for outcome, n in sorted(found.counts.items())) \
+        or "nothing run"
+    return (f'<div class="verdict {found.tone}"><span>{escape(found.title)}</span>'
+            f"<strong>{escape(found.headline())}</strong><span>{escape(rest)}</span></div>")
 
 
 def _attention(doc: dict[str, Any]) -> str:
@@ -199,22 +206,31 @@ def _violations(doc: dict[str, Any]) -> str:
             f"<p>{len(found)} schema violation{'s' if len(found) != 1 else ''} in bodies the "
             "target answered. They do not change the outcome of the test that received them; "
             "the representation requirements grade them.</p>"
-            "<table><thead><tr><th>exchange</th><th>kind</th><th>pointer</th><th>violation</th>"
-            f"<th>test</th></tr></thead><tbody>{rows}</tbody></table>")
+            '<div class="wide"><table class="reqs"><thead><tr><th>exchange</th><th>kind</th>'
+            "<th>pointer</th><th>violation</th>"
+            f"<th>test</th></tr></thead><tbody>{rows}</tbody></table></div>")
+
+
+def area_counts(doc: dict[str, Any]) -> tuple[list[str], list[tuple[str, list[int]]]]:
+    """The area table: the columns shown and each area's counts in them. The met/failed columns
+    always show, so a zero failure count is stated; the rest only when something landed there."""
+    requirements = [r for key, _ in SECTIONS for r in (doc.get(key) or {}).get("requirements", [])]
+    shown = [c for i, c in enumerate(COLUMNS) if i < ALWAYS or _count(requirements, c)]
+    rows = []
+    for area in dict.fromkeys(r["area"] for r in requirements):
+        mine = [r for r in requirements if r["area"] == area]
+        rows.append((area, [_count(mine, column) for column in shown]))
+    return [name for name, _, _ in shown], rows
 
 
 def _areas(doc: dict[str, Any]) -> str:
-    requirements = [r for key, _ in SECTIONS for r in (doc.get(key) or {}).get("requirements", [])]
-    areas = list(dict.fromkeys(r["area"] for r in requirements))
-    shown = [c for i, c in enumerate(COLUMNS) if i < ALWAYS or _count(requirements, c)]
-    head = "".join(f'<th class="n">{escape(column[0])}</th>' for column in shown)
-    rows = []
-    for area in areas:
-        mine = [r for r in requirements if r["area"] == area]
-        cells = "".join(_cell(_count(mine, column)) for column in shown)
-        rows.append(f'<tr><td><a href="#area-{escape(area)}">{escape(area)}</a></td>{cells}</tr>')
-    return ("<h2>By area</h2><table><thead><tr><th>area</th>" + head + "</tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+    names, counted = area_counts(doc)
+    head = "".join(f'<th class="n">{escape(name)}</th>' for name in names)
+    rows = [f'<tr><td><a href="#area-{escape(area)}">{escape(area)}</a></td>'
+            f'{"".join(_cell(n) for n in counts)}</tr>' for area, counts in counted]
+    return ('<h2>By area</h2><div class="wide"><table class="areas"><thead><tr>'
+            f'<th class="area">area</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            "</table></div>")
 
 
 def _count(requirements: list[dict[str, Any]], column: tuple[str, str, Any, Any]) -> int:
@@ -243,10 +259,10 @@ def _by_area(requirements: list[dict[str, Any]]) -> list[str]:
 
 
 def _table(rows: str) -> str:
-    return ('<table><colgroup><col class="outcome"><col class="req"><col class="level">'
-            '<col class="section"><col></colgroup><thead><tr><th>outcome</th><th>requirement'
-            "</th><th>level</th><th>section</th><th>tests</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    return ('<div class="wide"><table class="reqs"><colgroup><col class="outcome">'
+            '<col class="req"><col class="level"><col class="section"><col></colgroup><thead>'
+            "<tr><th>outcome</th><th>requirement</th><th>level</th><th>section</th><th>tests"
+            f"</th></tr></thead><tbody>{rows}</tbody></table></div>")
 
 
 def _row(req: dict[str, Any]) -> str:
@@ -266,6 +282,9 @@ def _test_list(tests: list[dict[str, Any]]) -> str:
     items = []
     for test in tests:
         why = f'<div class="why">{escape(test["reason"])}</div>' if test.get("reason") else ""
+        if test.get("curl"):
+            why += (f'<div class="replay">{escape(test.get("exchange") or "")}'
+                    f'<pre>reproduce: {escape(test["curl"])}</pre></div>')
         items.append(f"<li>{_badge(test['outcome'])} <code>{escape(test['nodeid'])}</code>"
                      f"{why}</li>")
     return f'<ul class="tests">{"".join(items)}</ul>'
@@ -291,8 +310,9 @@ def _matrix(doc: dict[str, Any]) -> str:
                    if cell["outcome"] != "met" and cell.get("requirement") else "")
             tds.append(f"<td>{_badge(cell['outcome'])}{why}</td>")
         rows.append(f"<tr><th>{escape(name)}</th>{''.join(tds)}</tr>")
-    return ('<h2 id="matrix">IdP compatibility</h2><table class="matrix"><thead><tr>'
-            f"<th>scenario</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return ('<h2 id="matrix">IdP compatibility by scenario</h2><div class="wide"><table '
+            'class="matrix"><thead><tr>'
+            f"<th>scenario</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def _badge(outcome: str) -> str:

@@ -53,6 +53,10 @@ class Verdict:
     server_errors: tuple[str, ...] = field(default=())
     # For a test graded by the server errors it met: the grade its own checks earned.
     own: Grade | None = None
+    # A failed check's evidence as a reader replays it: the exchange's title and a curl command
+    # (redacted; the token stays in $SCIM_TOKEN).
+    exchange: str | None = None
+    curl: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -68,7 +72,8 @@ class Verdict:
                    blocked_by=data.get("blocked_by"), cause=data.get("cause"),
                    finding=data.get("finding"),
                    server_errors=tuple(data.get("server_errors", ())),
-                   own=Grade(data["own"]) if data.get("own") else None)
+                   own=Grade(data["own"]) if data.get("own") else None,
+                   exchange=data.get("exchange"), curl=data.get("curl"))
 
 
 def combine(grades: Iterable[Grade]) -> Grade:

@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from scimcert import paths
+from scimcert.harness import headline, validate
 from scimcert.harness.bodies import Finding
 from scimcert.harness.catalogue import IDP, KINDS, PROFILE, RFC, Sources
-from scimcert.harness.html import SECTIONS, page
+from scimcert.harness.html import SECTIONS, area_counts, page
 from scimcert.harness.outcome import Grade
 from scimcert.harness.results import RequirementOutcome, RootCause
 
@@ -126,54 +128,66 @@ def idp_groups(requirements: list[dict[str, Any]], sources: Sources | None
     return groups
 
 
+# The short summary fits a CI job summary: so many problems and matrix failures at most.
+SHOWN_PROBLEMS = 5
+SHOWN_CELLS = 3
+
+
 def markdown(doc: dict[str, Any]) -> str:
+    """The short summary (a CI job summary, about 60 lines at most): the verdict, the problems
+    to fix with a reproducer, the area table and the matrix. Every requirement with its tests
+    is in conformance.html and conformance.json."""
     run = doc["run"]
+    verdict = "PASS" if headline.passed(doc) else "FAIL"
     lines = ["# SCIM conformance report", "",
-             f"Target: {run['target']} · seed {run['seed']} · strict {run['strict']} · "
-             f"{run['finished']}", ""]
-    causes = doc.get("root_causes") or []
-    if causes:
-        lines += ["## Root causes", ""]
-        for cause in causes:
-            lines.append(f"- `{cause['requirement']}` {_md(cause['what'])} — blocks "
-                         f"{len(cause['blocked'])} test(s); reproduce: `{cause['curl'] or '—'}`")
-        lines.append("")
-    for key, title in SECTIONS:
-        found = doc.get(key) or {"totals": {}, "requirements": []}
-        groups = found.get("groups")
-        if groups is None:
-            lines += _section_md(f"## {title}", found)
-            continue
-        lines += [f"## {title}", "", _totals(found["totals"]), ""]
-        for group in groups:
-            lines += _section_md(f"### {group['name']}", group)
-    lines += matrix_lines(doc.get("matrix") or {}, markdown=True)
-    found = doc.get("schema_violations") or []
+             f"Target: {run['target']} · profile {run.get('profile', 'full')} · "
+             f"seed {run['seed']} · strict {'on' if run['strict'] else 'off'} · "
+             f"{'writes allowed' if run.get('allow_writes') else 'read-only'} · "
+             f"{run['finished']}", "",
+             f"**{verdict}** — " + "; ".join(f"{s.title}: {s.headline()}"
+                                              for s in headline.sections(doc)), ""]
+    found = headline.problems(doc)
     if found:
-        lines += ["## Bodies that are not valid SCIM", ""]
-        lines += [f"- `{v['violation']}` ({v['test']})" for v in found]
+        lines += ["## Problems to fix (root causes first)", ""]
+        for number, problem in enumerate(found[:SHOWN_PROBLEMS], 1):
+            blocks = f" — blocks {problem.blocks} test(s)" if problem.blocks else ""
+            seen = "; ".join(problem.evidence)
+            lines.append(f"{number}. `{problem.requirement}` {_md(problem.what)}{blocks}"
+                         + (f" ({_md(seen)})" if seen else ""))
+            if problem.curl:
+                lines.append(f"   reproduce: `{problem.curl}`")
+        if len(found) > SHOWN_PROBLEMS:
+            lines.append(f"… and {len(found) - SHOWN_PROBLEMS} more in conformance.html")
         lines.append("")
-    return "\n".join(lines)
-
-
-def _section_md(heading: str, found: dict[str, Any]) -> list[str]:
-    """A section (or one IdP's group) as a markdown table of its requirements."""
-    lines = [heading, "", _totals(found["totals"]), "",
-             "| requirement | level | section | outcome | tests |", "|---|---|---|---|---|"]
-    for req in found["requirements"]:
-        tests = "<br>".join(f"`{t['nodeid']}` {t['outcome']}" for t in req["tests"]) or "—"
-        lines.append(f"| `{req['id']}` {_md(req['summary'])} | {req['level']} | "
-                     f"{_md(req['section'])} | **{req['outcome']}** | {tests} |")
-    return [*lines, ""]
+    names, counted = area_counts(doc)
+    checked = {r["area"] for key, _ in SECTIONS for r in doc[key]["requirements"]
+               if r["outcome"] != "untested"}
+    lines += ["## By area", "", "| area | " + " | ".join(names) + " |",
+              "|---|" + "---:|" * len(names)]
+    lines += [f"| {area} | " + " | ".join(str(n) for n in counts) + " |"
+              for area, counts in counted if area in checked]
+    unchecked = [area for area, _ in counted if area not in checked]
+    if unchecked:
+        lines += ["", f"Not checked by this run: {', '.join(unchecked)}."]
+    lines.append("")
+    lines += matrix_lines(doc.get("matrix") or {}, markdown=True, shown=SHOWN_CELLS)
+    found_bodies = doc.get("schema_violations") or []
+    if found_bodies:
+        lines += [f"{len(found_bodies)} bodies the target answered break their schema "
+                  "(listed in conformance.html).", ""]
+    lines.append("Every requirement with its tests and their evidence: conformance.html, "
+                 "conformance.json.")
+    return "\n".join(lines) + "\n"
 
 
 MARKS = {"met": "pass", "failed": "FAIL", "deviation": "dev", "blocked": "blocked",
          "not applicable": "n/a", "error": "ERROR", "skipped": "skip"}
 
 
-def matrix_lines(matrix: dict[str, Any], *, markdown: bool = False) -> list[str]:
+def matrix_lines(matrix: dict[str, Any], *, markdown: bool = False,
+                 shown: int | None = None) -> list[str]:
     """The compatibility matrix as text: a row per scenario, a column per dialect; each failure
-    under the requirement it is filed under, below the table."""
+    under the requirement it is filed under, below the table (the first `shown` of them)."""
     dialects, scenarios = matrix.get("dialects") or [], matrix.get("scenarios") or {}
     if not scenarios:
         return []
@@ -183,11 +197,13 @@ def matrix_lines(matrix: dict[str, Any], *, markdown: bool = False) -> list[str]
     failures = [f"{name} in {d}: {cell['outcome']} under {cell.get('requirement') or '—'}"
                 for name, cells in scenarios.items() for d, cell in cells.items()
                 if cell["outcome"] in ("failed", "error", "deviation")]
+    if shown is not None and len(failures) > shown:
+        failures = [*failures[:shown], f"… and {len(failures) - shown} more"]
     if markdown:
         out = ["## IdP compatibility (scenario by dialect)", "",
                "| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
         out += ["| " + " | ".join(row) + " |" for row in rows[1:]]
-        return [*out, "", *(f"- {line}" for line in failures), ""]
+        return [*out, "", *(f"- {line}" for line in failures), *([""] if failures else [])]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     out = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
            for row in rows]
@@ -196,10 +212,6 @@ def matrix_lines(matrix: dict[str, Any], *, markdown: bool = False) -> list[str]
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|")
-
-
-def _totals(totals: dict[str, int]) -> str:
-    return ", ".join(f"{n} {grade}" for grade, n in sorted(totals.items())) or "no requirements"
 
 
 def write(folder: Path, doc: dict[str, Any], secrets: tuple[str, ...] = ()) -> list[Path]:
@@ -222,3 +234,20 @@ def write(folder: Path, doc: dict[str, Any], secrets: tuple[str, ...] = ()) -> l
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+class ReportError(ValueError):
+    """A file that is not a conformance report scimcert can read."""
+
+
+def read(file: Path) -> dict[str, Any]:
+    """A conformance.json, checked against schemas/report/conformance.schema.json."""
+    try:
+        doc = json.loads(Path(file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"cannot read {file}: {exc}") from None
+    found = validate.violations(doc, "conformance", str(paths.schemas() / "report"))
+    if found:
+        raise ReportError(f"{file} is not a scimcert conformance report: {found[0]}"
+                          + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""))
+    return doc

@@ -61,6 +61,9 @@ class TestOutcome:
             data["blocked_by"] = verdict.blocked_by or verdict.requirement
         if verdict.cause:
             data["cause"] = verdict.cause
+        if grade in (Grade.FAILED, Grade.DEVIATION) and verdict.curl:
+            data["exchange"] = verdict.exchange
+            data["curl"] = verdict.curl
         if requirement == SERVER_ERROR and verdict.server_errors:
             data["reason"] = "\n".join(verdict.server_errors)
         return data

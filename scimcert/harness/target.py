@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from scimcert.harness import profile as profiles
 from scimcert.idp.dialect import Dialect
 
 DEFAULT_TIMEOUT = 10.0
@@ -101,7 +102,18 @@ def parse_dialects(text: str) -> tuple[str, ...]:
         raise SettingError(str(exc.args[0])) from None
 
 
+def parse_profile(text: str) -> str:
+    try:
+        return profiles.load(text.strip().lower()).name
+    except KeyError as exc:
+        raise SettingError(str(exc.args[0])) from None
+
+
 SETTINGS = (
+    Setting("profile", "--scim-profile", "SCIM_PROFILE", "scim_profile", parse_profile,
+            "what the run is for: smoke (discovery, auth, read-only checks; with writes one "
+            "canary user), full (every check, the default) or certification (full, strict, "
+            "every dialect)"),
     Setting("url", "--scim-url", "SCIM_URL", "scim_url", parse_url,
             "SCIM base URL of the target (default: the reference bridge in-process)"),
     Setting("token", "--scim-token", "SCIM_TOKEN", "scim_token", _text,
@@ -163,6 +175,7 @@ class Target:
     strict_bridge: bool = False
     interop: bool = False
     dialects: tuple[str, ...] = ()
+    profile: str = profiles.DEFAULT
     sources: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -188,6 +201,7 @@ class Target:
         strict = "on" if self.strict else "off"
         lines = [
             f"scim target: {where} ({self._source('url')})",
+            f"scim profile: {self.profile} ({self._source('profile')})",
             f"scim token: {token} ({self._source('token')})",
             f"scim writes: {writes} ({self._source('allow_writes')})",
             f"scim strict: {strict} ({self._source('strict')})",
@@ -270,6 +284,13 @@ def resolve(options: Mapping[str, Any], env: Mapping[str, str], ini: Mapping[str
         raise SettingError("the strict bridge is the in-process reference bridge without its "
                            "IdP tolerances; a URL or app target has its own (serve a strict "
                            "one with: scimcert serve --strict)")
+    chosen = profiles.load(values["profile"] or profiles.DEFAULT)
+    if chosen.every_dialect and values["dialects"]:
+        raise SettingError(f"the {chosen.name} profile replays every dialect; leave out "
+                           "--scim-dialect (scimcert run --dialect)")
+    if chosen.strict and not values["strict"]:
+        values["strict"] = True
+        sources["strict"] = f"profile {chosen.name}"
     allow_writes = bool(values["allow_writes"])
     if url is None:
         allow_writes = True
@@ -291,6 +312,7 @@ def resolve(options: Mapping[str, Any], env: Mapping[str, str], ini: Mapping[str
         strict_bridge=strict_bridge,
         interop=bool(values["interop"]),
         dialects=values["dialects"] or (),
+        profile=chosen.name,
         sources=sources,
     )
 

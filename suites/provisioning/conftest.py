@@ -115,12 +115,13 @@ def fitted(scenario: dict[str, Any], registry: Registry, user_type: ResourceType
                 continue
         steps.append(step)
     out["steps"] = steps
-    for state in out["then"]["users"].values():
-        for field in ("attributes", "absent"):
-            if field in state:
-                kept = [p for p in state[field] if declared(registry, user_type, p)]
-                state[field] = ({p: state[field][p] for p in kept} if field == "attributes"
-                                else kept)
+    for then in [out["then"], *(step["after"] for step in steps if "after" in step)]:
+        for state in then["users"].values():
+            for field in ("attributes", "absent"):
+                if field in state:
+                    kept = [p for p in state[field] if declared(registry, user_type, p)]
+                    state[field] = ({p: state[field][p] for p in kept} if field == "attributes"
+                                    else kept)
     return out
 
 

@@ -118,15 +118,28 @@ def play(dialect, scenario, scim, stage_scenario, registry, user_type, group_typ
     fit = None if dialect.idp else run.fit
     driver = Driver(dialect, scim, run.people, ids=dict(run.ids), on_created=run.created,
                     fit=fit)
-    try:
-        driver.run(run.steps)
-    except StepFailed as exc:
-        raise failed_step(dialect, exc) from None
-    then = driver.resolve(run.then)
-    for person, state in then["users"].items():
-        check_user(scim, registry, user_type, driver.ids, person, state)
-    for group, state in then["groups"].items():
-        check_group(scim, registry, group_type, driver.ids, group, state)
+    for index, step in enumerate(run.steps):
+        try:
+            driver.step(index, step)
+        except StepFailed as exc:
+            raise failed_step(dialect, exc) from None
+        if "after" in step:
+            try:
+                check_state(scim, registry, user_type, group_type, driver, step["after"])
+            except CheckFailure as exc:
+                raise CheckFailure(replace(exc.failure, what=f"after step {index + 1} "
+                                           f"({step['intent']}): {exc.failure.what}")) from None
+    check_state(scim, registry, user_type, group_type, driver, run.then)
+
+
+def check_state(scim, registry, user_type, group_type, driver, state) -> None:
+    """The users and groups of `state` (a step's `after` or the end state) as plain GETs read
+    them."""
+    state = driver.resolve(state)
+    for person, wanted in state["users"].items():
+        check_user(scim, registry, user_type, driver.ids, person, wanted)
+    for group, wanted in state["groups"].items():
+        check_group(scim, registry, group_type, driver.ids, group, wanted)
 
 
 def quirk_lines(name: str, quirks: tuple[Quirk, ...]) -> list[str]:

@@ -32,13 +32,13 @@ def read_report(folder: Path) -> Outcomes | None:
 def run_suites(report: Path, *args: str, suites: tuple[str, ...] = ()) -> tuple[Outcomes, str]:
     """Run `suites` (default: all of suites/) in a pytest subprocess with `args`, writing the
     report into `report`: what it says about each requirement, and the run's output tail to
-    show when it wrote none. No SCIM_* setting of the outer run reaches it."""
+    show when it wrote none. No setting of the outer run reaches it (tests/inner.py)."""
     targets = [str(paths.suites() / s) for s in suites] or [str(paths.suites())]
-    env = environment()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", *targets, "-p", "no:cacheprovider", "-q",
          "--scim-report", str(report), *args],
-        cwd=paths.root(), env=env, capture_output=True, text=True, timeout=300, check=False)
+        cwd=paths.root(), env=environment(), capture_output=True, text=True, timeout=300,
+        check=False)
     return read_report(report) or {}, done.stdout[-3000:] + done.stderr[-3000:]
 
 

@@ -98,6 +98,24 @@ def test_every_id_is_known_before_it_is_used(scenario):
 
 
 @pytest.mark.parametrize("scenario", scenario_params())
+def test_a_state_after_a_step_names_only_what_is_known_by_then(scenario):
+    known = set(scenario["given"]["users"]) | set(scenario["given"]["groups"])
+    for index, step in enumerate(scenario["steps"]):
+        known |= {REFERENCE.fullmatch(step["binds"])[2]} if "binds" in step else set()
+        after = step.get("after", {"users": {}, "groups": {}})
+        named = set(after["users"]) | set(after["groups"])
+        named |= {m for g in after["groups"].values() for m in g.get("members", ())}
+        assert named <= known, f"step {index} reads {sorted(named - known)} before it is known"
+
+
+def test_the_canary_reads_its_user_after_every_change():
+    steps = cases.load("scenarios/canary.json")["steps"]
+    states = [step.get("after", {}).get("users", {}).get("canary") for step in steps]
+    assert [s and (s["exists"], s["active"]) for s in states[1:4]] == [
+        (True, True), (True, False), (True, True)]
+
+
+@pytest.mark.parametrize("scenario", scenario_params())
 def test_every_requirement_is_in_the_catalogue(scenario):
     assert set(scenario["requirements"]) - requirement_ids() == set()
 

@@ -3,8 +3,6 @@ the schema of every body they carry, and the server errors among them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from scimcert.harness import bodies, results
@@ -64,20 +62,3 @@ def check_bodies(item: pytest.Item) -> None:
     for exchange in fresh:
         for finding in bodies.check_exchange(exchange, st.base, st.endpoints):
             item.user_properties.append((results.VIOLATION, redact(finding.text())))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    try:
-        return (yield)
-    finally:
-        if item.config.pluginmanager.has_plugin("allure_listener"):
-            _attach_to_allure(item)
-
-
-def _attach_to_allure(item: pytest.Item) -> None:
-    import allure
-
-    for exchange in exchanges(item):
-        allure.attach(f"{exchange.render()}\n\n{exchange.curl()}", name=exchange.title,
-                      attachment_type=allure.attachment_type.TEXT)

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from scimcert import paths
+from scimcert.harness import profile as profiles
 from scimcert.harness.catalogue import Requirement
 from scimcert.harness.plugin.state import catalogue, requirement_ids, state
 from scimcert.harness.results import MATRIX
+from scimcert.harness.target import Target
 
 MARKERS = (
     "requirement(*ids): catalogue requirement ids the test proves (fixtures/requirements/)",
@@ -62,6 +64,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             item.user_properties.append(("requirement", requirement.id))
     _select_requirements(config, items)
     _select_dialects(st.target.dialects, config, items)
+    _select_profile(st.target, config, items)
     for item in items:
         dialect, scenario = item.get_closest_marker("dialect"), item.get_closest_marker("scenario")
         if dialect and scenario:
@@ -91,6 +94,16 @@ def _select_dialects(chosen: tuple[str, ...], config: pytest.Config,
         (dropped if marker and marker.args[0] not in chosen else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def _select_profile(target: Target, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep only the tests the run's profile runs (smoke: what reads, and the canary)."""
+    chosen = profiles.load(target.profile)
+    kept = [item for item in items if chosen.keeps(item, target.allow_writes)]
+    if len(kept) != len(items):
+        chosen_ids = {id(item) for item in kept}
+        config.hook.pytest_deselected(items=[i for i in items if id(i) not in chosen_ids])
         items[:] = kept
 
 

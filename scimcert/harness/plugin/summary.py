@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 import scimcert
-from scimcert.harness import bodies, report
+from scimcert.harness import bodies, headline, report
 from scimcert.harness.plugin.state import catalogue, is_worker, standing, state
+from scimcert.harness.profile import CANARY
 from scimcert.harness.results import Results, blocked_by
 from scimcert.harness.target import mask_url
+from scimcert.wire import Redactor
 
 SHOWN_VIOLATIONS = 3
 
@@ -65,12 +67,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     _allure_environment(config, _meta(st, config))
     if st.target.report and st.results is not None and st.results.tests:
-        cat = catalogue(config)
-        doc = report.document(st.results.outcomes(cat), _meta(st, config),
-                              causes=st.results.root_causes(), counts=st.results.counts(),
-                              violations=st.results.violations, sources=cat.sources,
-                              listing=st.results.listing(), matrix=st.results.matrix())
-        report.write(Path(st.target.report), doc, secrets=st.target.secrets())
+        report.write(Path(st.target.report), _document(config), secrets=st.target.secrets())
+
+
+def _document(config: pytest.Config) -> dict[str, Any]:
+    """The report document of the run so far."""
+    st = state(config)
+    results = st.results
+    cat = catalogue(config)
+    return report.document(results.outcomes(cat), _meta(st, config), causes=results.root_causes(),
+                           counts=results.counts(), violations=results.violations,
+                           sources=cat.sources, listing=results.listing(),
+                           matrix=results.matrix())
 
 
 def _allure_environment(config: pytest.Config, meta: dict[str, Any]) -> None:
@@ -78,7 +86,7 @@ def _allure_environment(config: pytest.Config, meta: dict[str, Any]) -> None:
     folder = getattr(config.option, "allure_report_dir", None)
     if not folder:
         return
-    keys = ("target", "seed", "run_id", "strict", "allow_writes", "version")
+    keys = ("target", "profile", "seed", "run_id", "strict", "allow_writes", "version")
     lines = [f"scim.{key}={str(meta[key]).replace(chr(10), ' ')}" for key in keys]
     Path(folder).mkdir(parents=True, exist_ok=True)
     Path(folder, "environment.properties").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -88,7 +96,8 @@ def _meta(st: Any, config: pytest.Config) -> dict[str, Any]:
     target = st.target
     profile = standing(config)
     return {
-        "target": "in-process reference bridge" if target.url is None else mask_url(target.url),
+        "target": mask_url(target.url) if target.url is not None else
+        f"in-process app {target.app}" if target.app else "in-process reference bridge",
         "version": scimcert.__version__,
         "seed": target.seed,
         "run_id": target.run_id,
@@ -96,6 +105,7 @@ def _meta(st: Any, config: pytest.Config) -> dict[str, Any]:
         "strict_bridge": target.strict_bridge,
         "interop": "claimed" if profile.claimed else "asked for" if profile.asked
         else "not claimed",
+        "profile": target.profile,
         "allow_writes": target.allow_writes,
         "started": st.started,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -105,7 +115,9 @@ def _meta(st: Any, config: pytest.Config) -> dict[str, Any]:
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     st = state(config)
     results = st.results
-    if results is not None and results.tests:
+    if st.target.profile == "smoke" and results is not None:
+        _smoke_verdict(terminalreporter, config)
+    elif results is not None and results.tests:
         causes = results.root_causes()
         if causes:
             terminalreporter.section("scim root causes", red=True)
@@ -138,6 +150,31 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.section("scim resources left behind", red=True)
         for line in st.leftovers:
             terminalreporter.line(line, red=True)
+
+
+def _smoke_verdict(terminalreporter: Any, config: pytest.Config) -> None:
+    """The smoke profile's few lines: pass or fail, the first problems with a reproducer, what
+    the canary user went through, where the report is."""
+    st = state(config)
+    doc = _document(config)
+    folder = st.target.report
+    shown = headline.lines(doc, report=str(Path(folder) / "conformance.html") if folder
+                           else None)
+    cell = doc["matrix"]["scenarios"].get(CANARY[0], {}).get(CANARY[1])
+    if cell is None:
+        canary = ("canary user: not sent (read-only; --allow-writes creates, deactivates, "
+                  "reactivates and deletes one user as Entra does)")
+    elif cell["outcome"] == "met":
+        canary = "canary user: created, deactivated, reactivated and deleted as Entra does"
+    else:
+        canary = (f"canary user: {cell['outcome']} under {cell.get('requirement') or '—'} "
+                  "(created, deactivated, reactivated and deleted as Entra does)")
+    terminalreporter.section("scim smoke verdict", red=not headline.passed(doc),
+                             green=headline.passed(doc))
+    redact = Redactor(st.target.secrets())
+    tests = ", ".join(f"{n} {grade}" for grade, n in sorted(doc["tests"].items()))
+    for line in [*shown[:1], f"tests: {tests or 'none run'}", canary, *shown[1:]]:
+        terminalreporter.line(redact(line))
 
 
 def _summarise_violations(terminalreporter: Any, violations: list[tuple[str, str]]) -> None:

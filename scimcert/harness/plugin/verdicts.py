@@ -89,8 +89,12 @@ def _failed(item: pytest.Item, call: pytest.CallInfo[None], rep: pytest.TestRepo
     if isinstance(error, CheckFailure):
         failure = error.failure
         filed = failure.requirement or _only_requirement(item)
+        exchange = failure.exchange or recording.last_exchange(item)
+        redact = Redactor(state(item.config).target.secrets())
         return Verdict(_failure_grade(item, filed), reason=_reason(item, failure),
-                       requirement=filed, at=AT_CHECK if rep.when == "call" else rep.when)
+                       requirement=filed, at=AT_CHECK if rep.when == "call" else rep.when,
+                       exchange=redact(exchange.title) if exchange else None,
+                       curl=redact(exchange.curl()) if exchange else None)
     if isinstance(error, TargetError):
         return Verdict(Grade.ERROR, reason=f"target error: {error}")
     return Verdict(Grade.ERROR, reason=f"suite error in {rep.when}: {_exception(call)}")
@@ -111,7 +115,7 @@ def _root_cause(item: pytest.Item, failure: Failure) -> Verdict:
                "curl": exchange.curl() if exchange else None}
     return Verdict(_failure_grade(item, failure.requirement), reason=_reason(item, failure),
                    requirement=failure.requirement, at=AT_PRECONDITION, cause=key,
-                   finding=finding)
+                   finding=finding, exchange=finding["exchange"], curl=finding["curl"])
 
 
 def _with_server_errors(item: pytest.Item, verdict: Verdict) -> Verdict:
@@ -121,10 +125,13 @@ def _with_server_errors(item: pytest.Item, verdict: Verdict) -> Verdict:
     if not errors:
         return verdict
     if verdict.grade in (Grade.MET, Grade.NOT_APPLICABLE, Grade.SKIPPED):
+        first = next(e for e in recording.exchanges(item) if e.title == errors[0])
+        redact = Redactor(state(item.config).target.secrets())
         return replace(verdict, grade=_failure_grade(item, SERVER_ERROR),
                        requirement=SERVER_ERROR, at=AT_CHECK,
                        reason=f"the target answered {errors[0]}", server_errors=errors,
-                       own=verdict.grade)
+                       own=verdict.grade, exchange=redact(first.title),
+                       curl=redact(first.curl()))
     return replace(verdict, server_errors=errors)
 
 
