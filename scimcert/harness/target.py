@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from scimcert.harness.properties import profiles
 from scimcert.idp.dialect import Dialect
 
 DEFAULT_TIMEOUT = 10.0
@@ -92,6 +93,14 @@ def parse_app(text: str) -> str:
     return text.strip()
 
 
+def parse_profile(text: str) -> str:
+    """A hypothesis profile of the property suites (harness/properties/profiles.py)."""
+    try:
+        return profiles.parse(text)
+    except ValueError as exc:
+        raise SettingError(str(exc)) from None
+
+
 def parse_dialects(text: str) -> tuple[str, ...]:
     """Dialect names or aliases, separated by commas or spaces, as their canonical names."""
     try:
@@ -117,6 +126,10 @@ SETTINGS = (
     Setting("dialects", "--scim-dialect", "SCIM_DIALECT", "scim_dialect", parse_dialects,
             "the IdP dialects suites/provisioning replays (names or aliases, comma separated; "
             "default: every dialect)"),
+    Setting("hypothesis_profile", "--scim-hypothesis-profile", "SCIM_HYPOTHESIS_PROFILE",
+            "scim_hypothesis_profile", parse_profile,
+            "how hard suites/properties tries: ci (default: bounded, derandomised), dev, or "
+            "thorough (25 times the examples of ci)"),
     Setting("seed", "--scim-seed", "SCIM_SEED", "scim_seed", parse_int,
             "seed of the test-data generator (default: derived from the time, printed)"),
     Setting("timeout", "--scim-timeout", "SCIM_TIMEOUT", "scim_timeout", parse_timeout,
@@ -157,6 +170,7 @@ class Target:
     app: str | None = None
     strict_bridge: bool = False
     dialects: tuple[str, ...] = ()
+    hypothesis_profile: str = profiles.DEFAULT
     sources: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -186,6 +200,8 @@ class Target:
             f"scim writes: {writes} ({self._source('allow_writes')})",
             f"scim strict: {strict} ({self._source('strict')})",
             f"scim seed: {self.seed} ({self._source('seed')}), run id {self.run_id}",
+            f"scim hypothesis profile: {self.hypothesis_profile} "
+            f"({self._source('hypothesis_profile')})",
             f"scim timeout: {self.timeout:g} s ({self._source('timeout')}), "
             f"tls: {self._tls()}, headers: {header_names}",
             f"scim email domain: {self.email_domain} ({self._source('email_domain')})",
@@ -279,6 +295,7 @@ def resolve(options: Mapping[str, Any], env: Mapping[str, str], ini: Mapping[str
         app=values["app"] or None,
         strict_bridge=strict_bridge,
         dialects=values["dialects"] or (),
+        hypothesis_profile=values["hypothesis_profile"] or profiles.DEFAULT,
         sources=sources,
     )
 
