@@ -58,8 +58,8 @@ def test_filter_selects_what_the_model_selects(runner, lab, forge, registry, use
             lab.create(user_type, template, tag=f"{tag}{i}.")
         population = scoped(lab, user_type, tag)
         ids = {r.get("id") for r in population}
-        drawn = data.draw(st.lists(forge.filters(user_type), min_size=1, max_size=3),
-                          "filters")
+        drawn = [data.draw(forge.lookups(user_type), "lookup"),
+                 *data.draw(st.lists(forge.filters(user_type), max_size=2), "filters")]
         for node in (resolved(t, population, registry, user_type) for t in drawn):
             text = to_string(And(node, scope(tag)))
             expected = sorted(r["id"] for r in population

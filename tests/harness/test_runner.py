@@ -86,3 +86,8 @@ def test_run_refuses_a_strict_bridge_with_a_url(capsys: pytest.CaptureFixture[st
 def test_run_passes_the_dialects_on() -> None:
     env = runner.run_environment(parse("run", "--dialect", "okta", "--dialect", "entra"), {})
     assert env["SCIM_DIALECT"] == "okta,entra"
+
+
+def test_run_passes_the_hypothesis_profile_on() -> None:
+    env = runner.run_environment(parse("run", "--hypothesis-profile", "thorough"), {})
+    assert env == {"SCIM_HYPOTHESIS_PROFILE": "thorough"}

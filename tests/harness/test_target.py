@@ -91,3 +91,12 @@ def test_strict_bridge_is_off_by_default_and_shown_for_the_reference_bridge() ->
 def test_strict_bridge_needs_the_in_process_reference_bridge(other) -> None:
     with pytest.raises(SettingError, match="in-process reference bridge"):
         resolve({**other, "strict_bridge": True}, {}, {})
+
+
+def test_hypothesis_profile_defaults_to_ci_and_is_chosen_like_every_setting() -> None:
+    assert resolve({}, {}, {}).hypothesis_profile == "ci"
+    chosen = resolve({"hypothesis_profile": "Thorough"}, {"SCIM_HYPOTHESIS_PROFILE": "dev"}, {})
+    assert chosen.hypothesis_profile == "thorough"
+    assert "scim hypothesis profile: thorough (from option)" in chosen.header_lines()
+    with pytest.raises(SettingError, match="choose one of ci, dev, thorough"):
+        resolve({}, {"SCIM_HYPOTHESIS_PROFILE": "nightly"}, {})

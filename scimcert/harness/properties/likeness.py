@@ -92,7 +92,7 @@ def differences(expected: dict[str, Any], actual: dict[str, Any], registry: Regi
         a, b = (want.get(key, (key, None))[1], got.get(key, (key, None))[1])
         if normal(a, attr, subs) != normal(b, attr, subs):
             path = (want.get(key) or got.get(key) or (key,))[0]
-            found.append(Difference(path, _plain(a), _plain(b)))
+            found.append(Difference(path, _shown(a, attr), _shown(b, attr)))
     return found
 
 
@@ -111,8 +111,14 @@ def _named(attr: Attribute, sides: list[tuple[str, Any] | None]) -> set[str] | N
     return names
 
 
-def _plain(value: Any) -> Any:
-    return None if value in (None, [], {}) else value
+def _shown(value: Any, attr: Attribute) -> Any:
+    """`value` as a difference shows it: a reference by its ids alone."""
+    if value in (None, [], {}):
+        return None
+    if attr.sub("value") is not None and attr.sub("$ref") is not None:
+        items = value if isinstance(value, list) else [value]
+        return sorted(str(i.get("value")) for i in items if isinstance(i, dict))
+    return value
 
 
 def normal(value: Any, attr: Attribute, subs: set[str] | None = None) -> Any:

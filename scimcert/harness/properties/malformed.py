@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import httpx
 from hypothesis import strategies as st
 
 from scimcert.harness import cases
@@ -25,6 +26,7 @@ from scimcert.scim.errors import ScimError
 from scimcert.scim.filter import parse, validate
 from scimcert.scim.schema import Attribute, Registry, ResourceType
 from scimcert.scim.tolerance import Tolerances
+from scimcert.wire import Client, TargetError
 
 BAD_REQUEST = "rfc7644/3.12/bad-request-400"
 INVALID_VALUE = "rfc7644/3.12/invalid-value"
@@ -145,6 +147,42 @@ def requests(registry: Registry, users: ResourceType) -> st.SearchStrategy[Bad]:
         "bad sort or paging parameter", "GET", endpoint, params=dict(params)))
     return st.one_of(malformed, wrong, unknown, duplicated, huge, deep, unicode, bytes_, media,
                      filters, odd_filter, paths, queries)
+
+
+def samples(registry: Registry, users: ResourceType) -> list[Bad]:
+    """One request of each kind, sent on every run before the generated ones: each kind is
+    tried whatever the profile's number of examples."""
+    data = _data()
+    endpoint, schema = users.endpoint, users.schema
+    valid = _json(_user(schema))
+    found = [
+        Bad("malformed JSON", "POST", endpoint, data["malformed_json"][0].encode(), SCIM_JSON,
+            refused=BAD_REQUEST),
+        Bad("unknown attribute", "POST", endpoint, _json(_user(schema, xunknown={"a": [1]})),
+            SCIM_JSON),
+        Bad("deep nesting", "POST", endpoint, valid[:-1] + b', "nested": '
+            + b"[" * data["deep_nesting"] + b"]" * data["deep_nesting"] + b"}", SCIM_JSON),
+        Bad("Content-Type missing", "POST", endpoint, valid),
+        Bad("invalid filter", "GET", endpoint, params={"filter": _invalid_filters()[0]},
+            refused=INVALID_FILTER),
+        Bad("invalid PATCH path", "PATCH", f"{endpoint}/{CANARY}",
+            _json({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                   "Operations": [{"op": "replace", "path": data["paths"][1], "value": "x"}]}),
+            SCIM_JSON, refused=BAD_REQUEST),
+    ]
+    found += [Bad(f"userName holding {odd['id']}", "POST", endpoint,
+                  valid[:-1].replace(b'robust"', f'robust{odd["escape"]}x"'.encode()) + b"}",
+                  SCIM_JSON) for odd in data["odd_unicode"][:2]]
+    return found
+
+
+def send(client: Client, bad: Bad) -> httpx.Response | None:
+    """Send `bad` as it is; None when the target gives no answer (timed out, dropped)."""
+    try:
+        return client.request(bad.method, bad.path, content=bad.content, headers=bad.headers,
+                              params=bad.params or None)
+    except TargetError:
+        return None
 
 
 def rtype_core(attr: Attribute, rtype: ResourceType) -> bool:

@@ -57,7 +57,7 @@ class Profile:
 
 PROFILES = {
     profile.name: profile for profile in (
-        Profile("ci", examples=6, runs=3, steps=8, derandomized=True,
+        Profile("ci", examples=6, runs=5, steps=10, derandomized=True,
                 description="bounded and derandomised: the same inputs on every run"),
         Profile("dev", examples=40, runs=20, steps=20, derandomized=False,
                 description="seeded from --scim-seed, a few minutes against a local bridge"),

@@ -10,10 +10,11 @@ client's fault with a 4xx), so a server error is shrunk like any other finding.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+import hypothesis
 from hypothesis import given, seed
 from hypothesis.errors import FlakyFailure, Unsatisfiable
 from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test
@@ -49,8 +50,9 @@ class Runner:
     # Running -----------------------------------------------------------------------------------
 
     def check(self, test: Callable[..., None], *, scale: float = 1.0,
-              **strategies: Any) -> None:
-        """Run `test` on examples drawn from `strategies` (keyword arguments)."""
+              explicit: Sequence[dict[str, Any]] = (), **strategies: Any) -> None:
+        """Run `test` on examples drawn from `strategies` (keyword arguments), after the
+        `explicit` ones (keyword arguments each), which every profile tries."""
 
         @functools.wraps(test)
         def example(**drawn: Any) -> None:
@@ -59,6 +61,8 @@ class Runner:
             self.no_server_error()
 
         wrapped = given(**strategies)(example)
+        for arguments in reversed(explicit):
+            wrapped = hypothesis.example(**arguments)(wrapped)
         self._run(seed(self.seed)(self.profile.settings(scale)(wrapped)))
 
     def machine(self, factory: Callable[[], RuleBasedStateMachine]) -> None:

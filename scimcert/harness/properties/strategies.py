@@ -321,21 +321,39 @@ class Forge:
         return self._once(("filters", rtype.name), lambda: self._filters(rtype))
 
     def _filters(self, rtype: ResourceType) -> st.SearchStrategy[Any]:
-        leaves = [self._leaf(AttrPath.parse(path), attr) for path, attr in
-                  self._filterable(rtype)]
+        simple = self._leaf(tuple(self._filterable(rtype)))
+        paths = []
         for attr in self._attributes(rtype):
             if not (attr.multi_valued and attr.is_complex):
                 continue
-            inner = [self._leaf(AttrPath(s.name), s) for s in attr.sub_attributes
-                     if writable(s) and s.type in ("string", "boolean")]
-            if inner:
+            subs = tuple((s.name, s) for s in attr.sub_attributes
+                         if writable(s) and s.type in ("string", "boolean"))
+            if subs:
+                inner = self._leaf(subs)
                 parsed = AttrPath.parse(self._path(rtype, attr))
-                leaves.append(st.builds(ValuePath, st.just(parsed), st.recursive(
-                    st.one_of(inner), lambda i: st.builds(And, i, i) | st.builds(Or, i, i),
+                paths.append(st.builds(ValuePath, st.just(parsed), st.recursive(
+                    inner, lambda i: st.builds(And, i, i) | st.builds(Or, i, i),
                     max_leaves=2)))
-        return st.recursive(st.one_of(leaves), lambda inner: st.one_of(
+        # Comparisons of plain attributes as often as value paths of all attributes together.
+        leaves = st.one_of(simple, st.one_of(paths)) if paths else simple
+        return st.recursive(leaves, lambda inner: st.one_of(
             st.builds(And, inner, inner), st.builds(Or, inner, inner), st.builds(Not, inner)),
             max_leaves=3)
+
+    def lookups(self, rtype: ResourceType) -> st.SearchStrategy[Any]:
+        """Comparisons (eq, co, sw, ew; never pr) on the required string attributes every
+        resource of `rtype` holds (userName): how clients find a resource, on values full of
+        characters a filter escapes."""
+        return self._once(("lookups", rtype.name), lambda: self._lookups(rtype))
+
+    def _lookups(self, rtype: ResourceType) -> st.SearchStrategy[Any]:
+        paths = tuple((self._path(rtype, a), a) for a in self._attributes(rtype)
+                      if a.required and a.type == "string" and not a.multi_valued)
+        if not paths:
+            return self.filters(rtype)
+        numbers = st.integers(0, 2**16 - 1)
+        return st.builds(Leaf, st.just(paths), numbers, st.integers(1, len(STRING_OPS)),
+                         numbers, numbers, numbers, numbers, st.booleans())
 
     def _filterable(self, rtype: ResourceType) -> list[tuple[str, Attribute]]:
         out = []
@@ -349,16 +367,10 @@ class Forge:
                     out.append((f"{path}.{sub.name}", sub))
         return out
 
-    def _leaf(self, path: AttrPath, attr: Attribute) -> st.SearchStrategy[Any]:
-        if attr.type == "boolean":
-            ops = ["pr", "eq", "ne"]
-        elif attr.type in ("integer", "decimal", "dateTime"):
-            ops = ["pr", *ORDER_OPS, "ne"]
-        else:
-            ops = ["pr", *STRING_OPS, "ne"]
-        return st.builds(Leaf, st.just(path), st.just(attr), st.sampled_from(ops),
-                         st.integers(0, 99), st.integers(0, 99), st.integers(0, 99),
-                         st.integers(0, 2**16 - 1), st.booleans())
+    def _leaf(self, paths: tuple[tuple[str, Attribute], ...]) -> st.SearchStrategy[Any]:
+        numbers = st.integers(0, 2**16 - 1)
+        return st.builds(Leaf, st.just(paths), numbers, st.integers(0, 5), numbers, numbers,
+                         numbers, numbers, st.booleans())
 
 
 @dataclass(frozen=True)
@@ -386,13 +398,15 @@ class Held:
 
 @dataclass(frozen=True)
 class Leaf:
-    """A comparison template: `path op <a value a population member holds>`, the value chosen
-    by `at`, cut by `start`/`stop` for co, sw and ew, its letters' case flipped by `flips`
-    when the attribute is not caseExact; `boolean` is the value of a boolean comparison."""
+    """A comparison template, resolved against the population when the example runs: among
+    `paths`, the `path`-th of those a population member holds a value at; an operator its type
+    takes (`op`-th of them, `pr` first); a value a member holds there (`at`-th), cut by
+    `start`/`stop` for co, sw and ew, its letters' case flipped by `flips` when the attribute
+    is not caseExact; `boolean` is the value of a boolean comparison."""
 
-    path: AttrPath
-    attr: Attribute
-    op: str
+    paths: tuple[tuple[str, Attribute], ...]
+    path: int
+    op: int
     at: int
     start: int
     stop: int
@@ -402,34 +416,39 @@ class Leaf:
     def node(self, population: Sequence[dict[str, Any]], registry: Registry,
              rtype: ResourceType, parent: Attribute | None = None) -> Node:
         """The comparison for `population` (for a value path, its `parent`'s values)."""
-        if self.op == "pr":
-            return Present(self.path)
-        held = [self._values(r, registry, rtype, parent) for r in population]
-        values = [v for found in held for v in found if v not in (None, "")]
-        if self.attr.type == "boolean":
-            value: Any = self.boolean
-        elif not values:
-            return Present(self.path)
-        else:
-            value = values[self.at % len(values)]
-        op = self.op
+        held = {path: [self._values(r, path, registry, rtype, parent) for r in population]
+                for path, _ in self.paths}
+        present = [(p, a) for p, a in self.paths if any(v for v in held[p])]
+        if not present:
+            return Present(AttrPath.parse(self.paths[self.path % len(self.paths)][0]))
+        name, attr = present[self.path % len(present)]
+        path = AttrPath.parse(name)
+        ops = ["pr", "eq", "ne"] if attr.type == "boolean" else \
+            ["pr", *ORDER_OPS, "ne"] if attr.type in ("integer", "decimal", "dateTime") else \
+            ["pr", *STRING_OPS, "ne"]
+        op = ops[self.op % len(ops)]
+        if op == "pr":
+            return Present(path)
+        values = [v for found in held[name] for v in found if v not in (None, "")]
+        value: Any = self.boolean if attr.type == "boolean" else values[self.at % len(values)]
         # `ne` where a member lacks the attribute or holds several values is left open by
         # RFC 7644 §3.4.2.2 (does it match them?): it becomes `eq` there.
-        if op == "ne" and not (all(len(found) == 1 for found in held)
-                               and not self.attr.multi_valued and parent is None):
+        if op == "ne" and not (all(len(found) == 1 for found in held[name])
+                               and not attr.multi_valued and parent is None
+                               and "." not in name.rpartition(":")[2]):
             op = "eq"
         if isinstance(value, str):
             value = self._cut(op, value)
-            if not self.attr.case_exact:
+            if not attr.case_exact:
                 value = "".join(c.swapcase() if self.flips >> (i % 16) & 1 and text.stable(c)
                                 else c for i, c in enumerate(value))
-        return Compare(self.path, op, value)
+        return Compare(path, op, value)
 
-    def _values(self, resource: dict[str, Any], registry: Registry, rtype: ResourceType,
-                parent: Attribute | None) -> list[Any]:
+    def _values(self, resource: dict[str, Any], path: str, registry: Registry,
+                rtype: ResourceType, parent: Attribute | None) -> list[Any]:
         if parent is None:
-            return lookup.values_at(resource, str(self.path), registry, rtype)
-        found = resource.get(self.path.attr) if isinstance(resource, dict) else None
+            return lookup.values_at(resource, path, registry, rtype)
+        found = resource.get(path) if isinstance(resource, dict) else None
         return [] if found is None else [found]
 
     def _cut(self, op: str, value: str) -> str:

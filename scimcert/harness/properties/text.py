@@ -71,7 +71,8 @@ def words(min_size: int = 1, max_size: int = 12) -> st.SearchStrategy[str]:
     """Short text, neither empty nor starting or ending with a space: some ASCII, then often a
     character a filter, a URL or a shell must escape, then anything."""
     special = "".join(dict.fromkeys([*ESCAPED, *data()["special_characters"]]))
-    parts = st.tuples(st.text(SAFE, max_size=3), st.text(special, max_size=2),
+    parts = st.tuples(st.text(SAFE, max_size=3), st.text("".join(ESCAPED), max_size=1),
+                      st.text(special, max_size=1),
                       st.text(letters(), max_size=max(1, max_size - 5)))
     return parts.map("".join).map(str.strip).filter(lambda t: len(t) >= min_size)
 

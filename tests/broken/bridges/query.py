@@ -514,3 +514,24 @@ class ExcludedAttributesIgnoredOnRead(Pipeline):
 def plus_kept_in_query(scope: Scope, tokens: Sequence[str]) -> Scope:
     """Decodes + in the query string as a literal +, not a space."""
     return {**scope, "query_string": scope.get("query_string", b"").replace(b"+", b"%2B")}
+
+
+@defect(
+    "start-index-as-page-number",
+    requirements=["okta/import/stable-paging"],
+    summary="startIndex is rounded down to a page boundary of count: pages overlap",
+    proves=["properties/test_query.py::test_pages_partition_the_results"],
+)
+class StartIndexAsPageNumber(Pipeline):
+    """Turns startIndex into a page number of `count` (a backend paging by page): right while
+    every page asks for the same count, as Okta's walk does; a walk with changing counts sees
+    results twice or not at all."""
+
+    def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
+        try:
+            start, count = int(query.start_index or 1), int(query.count or 0)
+        except (TypeError, ValueError):
+            return super().search(rtypes, query, base)
+        if start > 1 and count > 0:
+            query = dataclasses.replace(query, start_index=(start - 1) // count * count + 1)
+        return super().search(rtypes, query, base)

@@ -6,6 +6,8 @@ names after the defect id; a function is the factory itself (tests/broken/bridge
 
 from __future__ import annotations
 
+from typing import Any
+
 from scimcert.bridge.pipeline import Pipeline
 from scimcert.bridge.store import Resource
 from scimcert.scim.errors import INVALID_VALUE, UNIQUENESS, ScimError, bad_request
@@ -121,3 +123,32 @@ class GroupConflictUntyped(Pipeline):
             if rtype != "Group" or exc.status != 409:
                 raise
             raise ScimError(409, exc.detail) from exc
+
+
+@defect(
+    "username-ascii-case-folding",
+    requirements=["rfc7643/4.1.1/username-case-insensitive"],
+    summary="userName uniqueness folds only ASCII letters: Émile and émile both exist",
+    proves=["properties/test_identity.py::test_username_is_unique_and_matched_in_any_case"],
+)
+class UserNameAsciiCaseFolding(Pipeline):
+    """Compares userNames for uniqueness in an ASCII-only case-insensitive collation: a name
+    differing in the case of a letter beyond ASCII is taken as another name. The examples'
+    names are ASCII; only a generated name with such a letter shows it."""
+
+    def check_unique(self, rtype: str, resource: Resource, own_id: str | None) -> None:
+        if rtype != "User":
+            super().check_unique(rtype, resource, own_id)
+            return
+        self.policy.admit(rtype, resource)
+        folded = _ascii_lower(resource.get("userName"))
+        for other in self.store.table(rtype):
+            if other["id"] != own_id and _ascii_lower(other.get("userName")) == folded:
+                raise ScimError(409, f"userName {resource['userName']!r} is already taken",
+                                UNIQUENESS)
+
+
+def _ascii_lower(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return "".join(c.lower() if c.isascii() else c for c in value)
