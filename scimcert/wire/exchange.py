@@ -87,7 +87,8 @@ def _clip(text: str) -> str:
 def _pretty(text: str) -> str:
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: nested deeper than the parser goes; shown as sent.
         return text
     pretty = json.dumps(data, indent=2, ensure_ascii=False)
     try:

@@ -60,7 +60,7 @@ def _assigned(exchange: Exchange, base: str) -> tuple[str, str] | None:
         return None
     try:
         body = exchange.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     rid = body.get("id") if isinstance(body, dict) else None
     return (path, rid) if isinstance(rid, str) and rid else None

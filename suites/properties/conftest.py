@@ -56,6 +56,7 @@ class Lab:
     make: Factory
     forge: Forge
     registry: Registry
+    declared: bool
 
     def tag(self) -> str:
         """A name prefix fresh for every call: run prefix and random hex."""
@@ -88,6 +89,19 @@ class Lab:
                    expected="a JSON object", actual=found, resp=resp)
         return found
 
+    def unsupported(self, resp: httpx.Response) -> bool:
+        """Whether a refused write names an attribute the target may not support: it serves
+        no /Schemas, so the suite assumed RFC 7643 §8.7's, and a provider supports the subset
+        it chooses (RFC 7643 §7)."""
+        if self.declared or resp.status_code != 400:
+            return False
+        try:
+            found = resp.json()
+        except ValueError:
+            return False
+        return isinstance(found, dict) and found.get("scimType") in ("invalidPath",
+                                                                      "invalidValue")
+
     def stored(self, rtype: ResourceType, read: dict[str, Any]) -> dict[str, Any]:
         """A resource as read, in the model's stored form; the example is discarded when it
         is no valid resource of its type (the representation suite's finding)."""
@@ -118,12 +132,19 @@ class Lab:
         return found
 
 
+@pytest.fixture(scope="session")
+def schemas_served(scim_session) -> bool:
+    """Whether the target serves /Schemas (else the suite works from RFC 7643 §8.7's)."""
+    return scim_session.get("/Schemas").status_code == 200
+
+
 @pytest.fixture
-def lab(request, runner, cleanup, target, forge, registry, factory_memory) -> Lab:
+def lab(request, runner, cleanup, target, forge, registry, factory_memory,
+        schemas_served) -> Lab:
     rng = random.Random(f"{target.seed}:{request.node.nodeid}")
     make = Factory(runner.scim, cleanup, run_id=target.run_id, email_domain=target.email_domain,
                    rng=rng, registry=registry, memory=factory_memory)
-    return Lab(runner.scim, make, forge, registry)
+    return Lab(runner.scim, make, forge, registry, schemas_served)
 
 
 @pytest.fixture(scope="session")

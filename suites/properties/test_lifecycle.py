@@ -33,7 +33,9 @@ MAX_GROUPS = 2
 pytestmark = [pytest.mark.writes, pytest.mark.feature("patch")]
 
 
-@pytest.mark.requirement(STATE, GROUPS)
+# A user's `groups` is graded under GROUPS by its own check; the test names only STATE, so a
+# finding of the lifecycle leaves the groups requirement to the tests that name it.
+@pytest.mark.requirement(STATE)
 def test_lifecycle_matches_the_model(runner, lab, forge, registry, user_type, group_type):
     if user_type is None or group_type is None:
         not_applicable("the target declares no User and Group resource types")
@@ -245,7 +247,7 @@ def test_lifecycle_matches_the_model(runner, lab, forge, registry, user_type, gr
         def written(self, rid: str, resp: Any, expectation: Expectation) -> None:
             # A PATCH may answer 200 or 204 (RFC 7644 §3.5.2); a value the target holds
             # unique beyond the schema may be refused with 409.
-            assume(resp.status_code != 409)
+            assume(resp.status_code != 409 and not lab.unsupported(resp))
             with filed(STATE):
                 expect(resp.is_success, f"the target takes the {self.step}, which the RFC "
                        "core applies", expected="200 or 204", actual=resp.status_code,

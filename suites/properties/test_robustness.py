@@ -25,8 +25,10 @@ ATOMIC = "rfc7644/3.5.2/refused-patch-changes-nothing"
 pytestmark = pytest.mark.writes
 
 
-@pytest.mark.requirement(SERVER_ERROR, ERROR_BODY, malformed.BAD_REQUEST,
-                         malformed.INVALID_VALUE, malformed.INVALID_FILTER)
+# Named: the server-error rule every bad request is held to. The refusals and Error bodies are
+# filed under their own requirements by the checks, so one finding here does not leave the
+# tests that name those requirements unproven.
+@pytest.mark.requirement(SERVER_ERROR)
 def test_bad_request_is_refused_and_changes_nothing(runner, lab, registry, user_type):
     if user_type is None:
         not_applicable("the target declares no resource type with the core User schema")

@@ -11,6 +11,7 @@ from typing import Any
 from scimcert.bridge.pipeline import Pipeline
 from scimcert.bridge.store import Resource
 from scimcert.scim.errors import INVALID_VALUE, UNIQUENESS, ScimError, bad_request
+from scimcert.scim.filter.ast import Compare, Node
 from tests.broken.bridges.registry import defect
 
 
@@ -127,14 +128,25 @@ class GroupConflictUntyped(Pipeline):
 
 @defect(
     "username-ascii-case-folding",
-    requirements=["rfc7643/4.1.1/username-case-insensitive"],
-    summary="userName uniqueness folds only ASCII letters: Émile and émile both exist",
-    proves=["properties/test_identity.py::test_username_is_unique_and_matched_in_any_case"],
+    requirements=["rfc7643/4.1.1/username-case-insensitive",
+                  "rfc7643/4.1.1/username-eq-any-case"],
+    summary="userName is compared folding only ASCII letters: Émile and émile both exist",
+    proves=["properties/test_identity.py::test_username_is_unique_in_any_case",
+            "properties/test_identity.py::test_username_is_found_in_any_case"],
 )
 class UserNameAsciiCaseFolding(Pipeline):
-    """Compares userNames for uniqueness in an ASCII-only case-insensitive collation: a name
-    differing in the case of a letter beyond ASCII is taken as another name. The examples'
-    names are ASCII; only a generated name with such a letter shows it."""
+    """Compares userNames, for uniqueness and in `userName eq`, in an ASCII-only
+    case-insensitive collation: a name differing in the case of a letter beyond ASCII is
+    another name. The examples' names are ASCII; only a generated name with such a letter
+    shows it."""
+
+    def evaluate(self, node: Node, view: Resource, rt: Any, lenient: bool) -> bool:
+        if not super().evaluate(node, view, rt, lenient):
+            return False
+        if isinstance(node, Compare) and node.op == "eq" and node.path.sub is None \
+                and node.path.attr.lower() == "username":
+            return _ascii_lower(view.get("userName")) == _ascii_lower(node.value)
+        return True
 
     def check_unique(self, rtype: str, resource: Resource, own_id: str | None) -> None:
         if rtype != "User":
