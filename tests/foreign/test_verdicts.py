@@ -84,7 +84,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
                     "entra/groups/multiple-members-one-patch", "entra/query/group-displayname-eq"},
     },
     "bug_active_not_stored": {
-        "failed": {"rfc7644/3.5/state-follows-writes", "rfc7644/3.5.1/put-replaces", "rfc7644/3.5.2.3/replace-simple",
+        "failed": {"rfc7644/3.5/state-follows-writes", "rfc7644/3.5.1/put-replaces",
+                   "rfc7644/3.5.2.3/replace-simple",
                    "rfc7644/3.5.2.3/replace-pathless", "rfc7644/3.5.2.2/remove-simple",
                    "entra/patch/string-boolean", "okta/patch/pathless-active",
                    "entra/users/soft-delete-readable", "okta/users/put-deactivate"},
