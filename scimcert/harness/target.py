@@ -201,7 +201,8 @@ class Target:
             f"scim strict: {strict} ({self._source('strict')})",
             f"scim seed: {self.seed} ({self._source('seed')}), run id {self.run_id}",
             f"scim hypothesis profile: {self.hypothesis_profile} "
-            f"({self._source('hypothesis_profile')})",
+            f"({self._source('hypothesis_profile')}): "
+            f"{profiles.PROFILES[self.hypothesis_profile].description}",
             f"scim timeout: {self.timeout:g} s ({self._source('timeout')}), "
             f"tls: {self._tls()}, headers: {header_names}",
             f"scim email domain: {self.email_domain} ({self._source('email_domain')})",
