@@ -67,8 +67,9 @@ def test_lifecycle_matches_the_model(runner, lab, forge, registry, user_type, gr
         @precondition(lambda self: len(self.users) < MAX_USERS)
         @rule(data=st.data())
         def create_user(self, data: st.DataObject) -> None:
-            template = data.draw(forge.body(user_type), "user")
-            self.created(user_type, template)
+            # Required attributes only: PATCH and PUT bring the rest, and a short create keeps
+            # the shrunk sequence short. What a full create stores is test_round_trip's.
+            self.created(user_type, data.draw(forge.minimal(user_type), "user"))
 
         @precondition(lambda self: self.users)
         @rule(data=st.data(), how=st.sampled_from(["PATCH", "PUT", "deactivation",

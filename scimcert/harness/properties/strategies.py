@@ -167,6 +167,17 @@ class Forge:
         return st.tuples(st.fixed_dictionaries(required), some).map(
             lambda pair: _merged(rtype, {**pair[0], **pair[1]}))
 
+    def minimal(self, rtype: ResourceType) -> st.SearchStrategy[dict]:
+        """A body of `rtype` with its required attributes alone (a group's displayName)."""
+        return self._once(("minimal", rtype.name), lambda: self._minimal(rtype))
+
+    def _minimal(self, rtype: ResourceType) -> st.SearchStrategy[dict]:
+        required = {(rtype.extension_urn(a.schema) or "", a.name): self.attribute(a)
+                    for a in self.registry.attributes(rtype)
+                    if writable(a) and not reference(a) and not rtype.extension_urn(a.schema)
+                    and (a.required or _names_it(a, rtype))}
+        return st.fixed_dictionaries(required).map(lambda found: _merged(rtype, found))
+
     def typed(self, types: Sequence[ResourceType], members: int = 0
               ) -> st.SearchStrategy[tuple[ResourceType, dict[str, Any]]]:
         """(type, body template) of any of `types`."""
