@@ -28,6 +28,8 @@ from typing import Any
 from scimcert.scim.schema import Attribute, Registry, ResourceType
 
 ABSENT = "(absent)"
+# Characters of a value a difference shows; the reproducer carries the whole value.
+SHOWN = 120
 SKIPPED = frozenset({"schemas", "id", "meta"})
 
 
@@ -44,7 +46,12 @@ class Difference:
 
 
 def _show(value: Any) -> str:
-    return ABSENT if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if value is None:
+        return ABSENT
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if len(text) <= SHOWN:
+        return text
+    return f"{text[:SHOWN // 2]}…{text[-SHOWN // 4:]} ({len(text)} characters)"
 
 
 def compared(registry: Registry, rtype: ResourceType) -> dict[str, Attribute]:

@@ -496,7 +496,7 @@ class RollbackRestoresSimpleAttributes(Pipeline):
 
 @defect(
     "patch-values-cut-to-255",
-    requirements=["rfc7644/3.5.2.1/add-simple"],
+    requirements=["rfc7644/3.5.2/patch-as-computed"],
     summary="A PATCH stores string values cut to their first 255 characters",
     proves=["properties/test_patch.py::test_patch_leaves_what_the_model_computes"],
 )
