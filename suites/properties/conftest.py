@@ -6,7 +6,7 @@ for cleanup, and a value the target refuses to store is an example discarded, no
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from hypothesis import reject
 
 from scimcert.harness.checks import body_of, expect, expect_list, expect_status, precondition
+from scimcert.harness.cleanup import Cleanup
 from scimcert.harness.factory import CREATED, Factory
 from scimcert.harness.outcome import not_applicable
 from scimcert.harness.properties import model
@@ -140,11 +141,17 @@ def schemas_served(scim_session) -> bool:
 
 @pytest.fixture
 def lab(request, runner, cleanup, target, forge, registry, factory_memory,
-        schemas_served) -> Lab:
+        schemas_served) -> Iterator[Lab]:
+    """The test's lab. What it creates is deleted when the test ends, not at session end: a
+    property makes a hundred resources, which would slow every later query of the run; what
+    cannot be deleted then is left to the session's cleanup, which reports it."""
     rng = random.Random(f"{target.seed}:{request.node.nodeid}")
-    make = Factory(runner.scim, cleanup, run_id=target.run_id, email_domain=target.email_domain,
+    own = Cleanup()
+    make = Factory(runner.scim, own, run_id=target.run_id, email_domain=target.email_domain,
                    rng=rng, registry=registry, memory=factory_memory)
-    return Lab(runner.scim, make, forge, registry, schemas_served)
+    yield Lab(runner.scim, make, forge, registry, schemas_served)
+    for left in own.run(runner.scim):
+        cleanup.register(left.endpoint, left.id)
 
 
 @pytest.fixture(scope="session")

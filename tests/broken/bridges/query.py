@@ -32,7 +32,8 @@ from tests.broken.bridges.registry import defect
     "case-sensitive-username-filter",
     requirements=["rfc7643/4.1.1/username-eq-any-case"],
     summary="userName eq compares case-sensitively",
-    proves=["query/test_lookups.py::test_username_eq_is_case_insensitive"],
+    proves=["query/test_lookups.py::test_username_eq_is_case_insensitive",
+            "properties/test_identity.py::test_username_is_found_in_any_case"],
 )
 class CaseSensitiveUserNameFilter(Pipeline):
     """Compares `userName eq` case-sensitively although userName is caseExact false."""
@@ -210,6 +211,7 @@ class TotalResultsIsPageSize(Pipeline):
     proves=[
         "query/test_paging.py::test_pages_partition_the_result_set",
         "query/test_paging.py::test_start_index_one_is_the_first_result",
+        "properties/test_query.py::test_pages_partition_the_results",
     ],
 )
 class ZeroBasedStartIndex(Pipeline):
@@ -514,24 +516,3 @@ class ExcludedAttributesIgnoredOnRead(Pipeline):
 def plus_kept_in_query(scope: Scope, tokens: Sequence[str]) -> Scope:
     """Decodes + in the query string as a literal +, not a space."""
     return {**scope, "query_string": scope.get("query_string", b"").replace(b"+", b"%2B")}
-
-
-@defect(
-    "start-index-as-page-number",
-    requirements=["okta/import/stable-paging"],
-    summary="startIndex is rounded down to a page boundary of count: pages overlap",
-    proves=["properties/test_query.py::test_pages_partition_the_results"],
-)
-class StartIndexAsPageNumber(Pipeline):
-    """Turns startIndex into a page number of `count` (a backend paging by page): right while
-    every page asks for the same count, as Okta's walk does; a walk with changing counts sees
-    results twice or not at all."""
-
-    def search(self, rtypes: Sequence[str], query: Query, base: str) -> dict[str, Any]:
-        try:
-            start, count = int(query.start_index or 1), int(query.count or 0)
-        except (TypeError, ValueError):
-            return super().search(rtypes, query, base)
-        if start > 1 and count > 0:
-            query = dataclasses.replace(query, start_index=(start - 1) // count * count + 1)
-        return super().search(rtypes, query, base)

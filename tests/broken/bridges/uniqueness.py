@@ -6,12 +6,9 @@ names after the defect id; a function is the factory itself (tests/broken/bridge
 
 from __future__ import annotations
 
-from typing import Any
-
 from scimcert.bridge.pipeline import Pipeline
 from scimcert.bridge.store import Resource
 from scimcert.scim.errors import INVALID_VALUE, UNIQUENESS, ScimError, bad_request
-from scimcert.scim.filter.ast import Compare, Node
 from tests.broken.bridges.registry import defect
 
 
@@ -21,6 +18,7 @@ from tests.broken.bridges.registry import defect
     summary="The userName duplicate check compares case-sensitively",
     proves=[
         "uniqueness/test_uniqueness.py::test_username_differing_in_case_answers_409",
+        "properties/test_identity.py::test_username_is_unique_in_any_case",
     ],
 )
 class CaseSensitiveUniqueness(Pipeline):
@@ -124,43 +122,3 @@ class GroupConflictUntyped(Pipeline):
             if rtype != "Group" or exc.status != 409:
                 raise
             raise ScimError(409, exc.detail) from exc
-
-
-@defect(
-    "username-ascii-case-folding",
-    requirements=["rfc7643/4.1.1/username-case-insensitive",
-                  "rfc7643/4.1.1/username-eq-any-case"],
-    summary="userName is compared folding only ASCII letters: Émile and émile both exist",
-    proves=["properties/test_identity.py::test_username_is_unique_in_any_case",
-            "properties/test_identity.py::test_username_is_found_in_any_case"],
-)
-class UserNameAsciiCaseFolding(Pipeline):
-    """Compares userNames, for uniqueness and in `userName eq`, in an ASCII-only
-    case-insensitive collation: a name differing in the case of a letter beyond ASCII is
-    another name. The examples' names are ASCII; only a generated name with such a letter
-    shows it."""
-
-    def evaluate(self, node: Node, view: Resource, rt: Any, lenient: bool) -> bool:
-        if not super().evaluate(node, view, rt, lenient):
-            return False
-        if isinstance(node, Compare) and node.op == "eq" and node.path.sub is None \
-                and node.path.attr.lower() == "username":
-            return _ascii_lower(view.get("userName")) == _ascii_lower(node.value)
-        return True
-
-    def check_unique(self, rtype: str, resource: Resource, own_id: str | None) -> None:
-        if rtype != "User":
-            super().check_unique(rtype, resource, own_id)
-            return
-        self.policy.admit(rtype, resource)
-        folded = _ascii_lower(resource.get("userName"))
-        for other in self.store.table(rtype):
-            if other["id"] != own_id and _ascii_lower(other.get("userName")) == folded:
-                raise ScimError(409, f"userName {resource['userName']!r} is already taken",
-                                UNIQUENESS)
-
-
-def _ascii_lower(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    return "".join(c.lower() if c.isascii() else c for c in value)
