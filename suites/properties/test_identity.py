@@ -27,7 +27,7 @@ MATCHED = "rfc7643/4.1.1/username-eq-any-case"
 STABLE = "rfc7643/3.1/id-stable"
 UPDATES = 3
 
-pytestmark = pytest.mark.writes
+pytestmark = [pytest.mark.writes, pytest.mark.properties]
 
 
 @pytest.mark.requirement(UNIQUE)

@@ -30,7 +30,7 @@ GROUPS = "rfc7643/4.1.2/groups-reflect-membership"
 MAX_USERS = 4
 MAX_GROUPS = 2
 
-pytestmark = [pytest.mark.writes, pytest.mark.feature("patch")]
+pytestmark = [pytest.mark.writes, pytest.mark.feature("patch"), pytest.mark.properties]
 
 
 # A user's `groups` is graded under GROUPS by its own check; the test names only STATE, so a

@@ -29,7 +29,7 @@ NO_MATCH = "rfc7644/3.5.2.3/replace-filter-no-match"
 COMPUTED = "rfc7644/3.5.2/patch-as-computed"
 POOL = 2
 
-pytestmark = [pytest.mark.writes, pytest.mark.feature("patch")]
+pytestmark = [pytest.mark.writes, pytest.mark.feature("patch"), pytest.mark.properties]
 
 
 @pytest.mark.requirement(COMPUTED)

@@ -31,7 +31,7 @@ COUNT = "rfc7644/3.4.2.4/count-upper-bound"
 SORTED_PAGES = "rfc7644/3.4.2.3/sort-with-paging"
 POPULATION = 5
 
-pytestmark = [pytest.mark.writes, pytest.mark.feature("filter")]
+pytestmark = [pytest.mark.writes, pytest.mark.feature("filter"), pytest.mark.properties]
 
 
 def scope(tag: str) -> Node:

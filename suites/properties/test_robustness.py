@@ -22,7 +22,7 @@ from scimcert.harness.results import SERVER_ERROR
 ERROR_BODY = "rfc7644/3.12/error-body"
 ATOMIC = "rfc7644/3.5.2/refused-patch-changes-nothing"
 
-pytestmark = pytest.mark.writes
+pytestmark = [pytest.mark.writes, pytest.mark.properties]
 
 
 # Named: the server-error rule every bad request is held to. The refusals and Error bodies are

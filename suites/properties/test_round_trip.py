@@ -30,7 +30,7 @@ PATCH_ANSWER = "rfc7644/3.5.2/patch-answer"
 MOVING = ("lastModified", "version")
 POOL = 2
 
-pytestmark = pytest.mark.writes
+pytestmark = [pytest.mark.writes, pytest.mark.properties]
 
 
 @pytest.mark.requirement(ROUND_TRIP)
