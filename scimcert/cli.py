@@ -1,4 +1,4 @@
-"""The `scimcert` console script: run | serve | requirements."""
+"""The `scimcert` console script: run | serve | requirements | mapping."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from scimcert import __version__
 def build_parser() -> argparse.ArgumentParser:
     from scimcert.bridge import serve
     from scimcert.harness import runner
+    from scimcert.idp.mapping import command as mapping
 
     parser = argparse.ArgumentParser(
         prog="scimcert",
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     runner.add_parsers(sub)
     serve.add_parser(sub)
+    mapping.add_parser(sub)
     return parser
 
 

@@ -35,6 +35,8 @@ FOLDER_SCHEMAS = {
     "scenarios": "data/scenario",
     "seeds": "data/seed",
     "sources": "data/sources",
+    "mappings": "data/mapping",
+    "expressions": "data/expression-cases",
 }
 # Samples are named by the RFC section that shows them: RFC 7643 §8.1-§8.3 are User
 # representations, §8.4 a Group, RFC 7644 §3.5.2.x PATCH requests.

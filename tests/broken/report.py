@@ -4,12 +4,12 @@ the suites against a bridge. The one place that knows the report's format."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from scimcert import paths
+from tests.inner import environment
 
 Outcomes = dict[str, tuple[str, tuple[str, ...]]]
 
@@ -34,7 +34,7 @@ def run_suites(report: Path, *args: str, suites: tuple[str, ...] = ()) -> tuple[
     report into `report`: what it says about each requirement, and the run's output tail to
     show when it wrote none. No SCIM_* setting of the outer run reaches it."""
     targets = [str(paths.suites() / s) for s in suites] or [str(paths.suites())]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_")}
+    env = environment()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", *targets, "-p", "no:cacheprovider", "-q",
          "--scim-report", str(report), *args],

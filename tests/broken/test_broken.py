@@ -11,7 +11,6 @@ defect's run collects only those files, which keeps the whole module near a minu
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from scimcert import paths
 from scimcert.harness import catalogue
 from tests.broken.bridges.registry import MARK, Defect, area_modules, declared, defects
 from tests.broken.report import checks_failed, read_report
+from tests.inner import environment
 
 BRIDGES = Path(__file__).resolve().parent / "bridges"
 DEFECTS = defects()
@@ -88,11 +88,9 @@ class Run:
 
 
 def run_env(pycache: Path) -> dict[str, str]:
-    """The subprocess environment: no SCIM_* setting of the outer run, bytecode cached aside."""
-    # The target comes from the command line only: a SCIM_* variable of the outer run (a URL,
-    # a token, strictness) must not leak into a run meant for one in-process bridge.
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("SCIM_") and k not in ("PYTEST_ADDOPTS", "PYTHONDONTWRITEBYTECODE")}
+    """The subprocess environment: none of the outer run's settings, bytecode cached aside."""
+    env = environment()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     # Every run imports and assertion-rewrites the same ~120 modules; caching their bytecode in
     # a private folder (never in the tree) halves the time of each run after the first.
     env["PYTHONPYCACHEPREFIX"] = str(pycache)

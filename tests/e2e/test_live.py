@@ -5,13 +5,13 @@ the token appears in no output, report or server log. A read-only run writes not
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import httpx
 
 from scimcert import paths
+from tests.inner import environment
 
 TOKEN = "live-token-5e0c2a91"
 # Data the bridge holds before the run: people and groups scimcert did not make.
@@ -19,8 +19,7 @@ SEED = paths.fixtures() / "seeds" / "acme.json"
 
 
 def suites(url: str, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_")}
-    env["SCIM_TOKEN"] = TOKEN
+    env = environment(SCIM_TOKEN=TOKEN)
     command = [sys.executable, "-m", "pytest", str(paths.suites()), "-p", "no:cacheprovider",
                "--scim-url", url, *args]
     return subprocess.run(command, cwd=paths.root(), env=env, capture_output=True, text=True,

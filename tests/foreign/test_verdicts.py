@@ -10,7 +10,6 @@ filter parser answers filters outside RFC 7644 Figure 1 (`1userName`, `name.`) i
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from scimcert import paths
+from tests.inner import environment
 
 HERE = Path(__file__).resolve().parent
 LENIENT_PARSER = "rfc7644/3.4.2.2/invalid-filter"
@@ -115,8 +115,7 @@ GRADES = ("failed", "error", "blocked", "deviation")
 
 def judge(bridge: str) -> tuple[dict[str, set[str]], dict, str]:
     """Run every suite against `bridge`; its requirements by grade, its report, its output."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_")}
-    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    env = environment(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
     with tempfile.TemporaryDirectory(prefix="scimcert-foreign-") as tmp:
         done = subprocess.run(
             [sys.executable, "-m", "pytest", str(paths.suites()), "-q", "-p", "no:cacheprovider",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -10,10 +9,11 @@ import pytest
 
 from scimcert import paths
 from scimcert.harness.target import SettingError, parse_dialects
+from tests.inner import environment
 
 
 def collected(*args: str, env: dict[str, str] | None = None) -> list[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_")}
+    clean = environment()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", str(paths.suites() / "provisioning"), "-p",
          "no:cacheprovider", "--collect-only", "-q", *args], cwd=paths.root(),

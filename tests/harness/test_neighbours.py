@@ -4,20 +4,20 @@ shuffled order with a timeout on every test."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
 
 from scimcert import paths
+from tests.inner import environment
 
 pytest.importorskip("pytest_timeout")
 pytest.importorskip("pytest_randomly")
 
 
 def test_suites_pass_shuffled_with_a_timeout(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_")}
+    env = environment()
     command = [sys.executable, "-m", "pytest", str(paths.suites()), "-p", "no:cacheprovider",
                "-p", "randomly", "--randomly-seed", "31", "-p", "timeout", "--timeout", "60",
                "--scim-seed", "7", f"--junitxml={tmp_path / 'junit.xml'}"]

@@ -20,6 +20,8 @@ from scimcert.idp.dialect import Dialect, names
 from scimcert.idp.intent import KINDS, Intent
 from scimcert.idp.request import Request
 from scimcert.scim import tolerance
+from scimcert.scim.filter import parse
+from scimcert.scim.filter.ast import And, Compare, Or
 
 GOLDEN = Path(__file__).parent / "golden"
 PERSON = {"userName": "alice@example.com", "externalId": "alice-ext", "displayName": "Alice",
@@ -198,12 +200,33 @@ def test_okta_sends_its_user_agent():
     assert ("User-Agent", "Okta SCIM Client 1.0.0") in render_one("okta", "find_user")[0].headers
 
 
-def test_interop_sends_a_path_on_every_patch_operation_and_never_put():
+def test_interop_keeps_the_profiles_client_rules():
+    """draft-zollner-scim-interop-profile-01: a User-Agent on every request (§6.2), only eq and
+    and in filters (§6.3), PATCH not PUT (§6.5), a path on every operation and one operation per
+    path (§6.5.1.1-2), no conditional headers (§6.7)."""
     for kind in KINDS:
         for request in render_one("interop", kind):
-            assert request.method != "PUT"
-            assert all("path" in op for op in ops(request))
-            assert any(h == "User-Agent" for h, _ in request.headers)
+            headers = {h.lower() for h, _ in request.headers}
+            assert "user-agent" in headers, (kind, request)
+            assert not headers & {"if-match", "if-none-match", "if-modified-since",
+                                  "if-unmodified-since"}, (kind, request)
+            assert request.method != "PUT", (kind, request)
+            paths = [op.get("path") for op in ops(request)]
+            assert all(paths) and len(paths) == len(set(paths)), (kind, paths)
+            for name, value in request.params:
+                if name == "filter":
+                    assert filter_operators(parse(value)) <= {"eq", "and"}, (kind, value)
+
+
+def filter_operators(node: Any) -> set[str]:
+    """The operators a filter expression uses (comparisons and logical ones)."""
+    if isinstance(node, Compare):
+        return {node.op}
+    if isinstance(node, And):
+        return {"and"} | filter_operators(node.left) | filter_operators(node.right)
+    if isinstance(node, Or):
+        return {"or"} | filter_operators(node.left) | filter_operators(node.right)
+    return {type(node).__name__.lower()}
 
 
 def test_quirks_name_known_requirements_and_tolerances():

@@ -29,6 +29,7 @@ from tests.broken.bridges.registry import defect, without_tolerance
         "users/test_patch.py::test_patch_operation_changes_the_group",
         "groups/test_members.py::test_remove_members_by_value_list_removes_only_those",
     ],
+    dialects=["entra"],
 )
 class RemoveMembersRemovesAll(Pipeline):
     """Reads `remove` on members with a value list as "remove every member"."""
@@ -78,6 +79,7 @@ class ExcludedAttributesIgnored(Pipeline):
         "provisioning/test_scenarios.py::test_scenario_leaves_the_state_the_idp_expects",
         "groups/test_rename.py::test_pathless_replace_renames_group",
     ],
+    dialects=["okta"],
 )
 def pathless_id_refused(**options: Any) -> Starlette:
     """Refuses a path-less replace whose value carries the readOnly id, as Okta sends it, even
@@ -188,3 +190,26 @@ class ExcludedMembersAsEmptyList(Pipeline):
                 and any(name.strip().lower() == "members" for name in excluded or ()):
             out["members"] = []
         return out
+
+
+@defect(
+    "group-put-keeps-members",
+    requirements=["okta/groups/put-members"],
+    summary="A group PUT keeps the members it had, whatever members it carries",
+    proves=[
+        "provisioning/test_scenarios.py::test_scenario_leaves_the_state_the_idp_expects",
+    ],
+    dialects=["okta-aiw"],
+)
+class GroupPutKeepsMembers(Pipeline):
+    """Reads a group PUT as a rename only: the members stay as they were, as bridges that sync
+    membership through PATCH alone do. Only Okta's App Integration Wizard apps push members with
+    PUT (idp-behaviour §3.1), so no other dialect meets it."""
+
+    def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
+        if rtype == "Group" and isinstance(body, dict):
+            held = self.get(rtype, rid).get("members")
+            body = {k: v for k, v in body.items() if k != "members"}
+            if held:
+                body["members"] = [{"value": m["value"]} for m in held]
+        return super().replace(rtype, rid, body, if_match)

@@ -27,6 +27,7 @@ from tests.broken.bridges.registry import defect, without_tolerance
         "provisioning/test_scenarios.py::test_scenario_leaves_the_state_the_idp_expects",
         "users/test_patch.py::test_patch_operation_changes_the_user",
     ],
+    dialects=["entra"],
 )
 class StringBooleanIgnored(Pipeline):
     """Skips PATCH operations whose `active` value is a string such as Entra's "False"."""
@@ -58,6 +59,7 @@ def _string_active(op: Any) -> bool:
         "groups/test_rename.py::test_patch_replace_renames_group",
         "users/test_patch.py::test_patch_operation_changes_the_user",
     ],
+    dialects=["entra"],
 )
 def case_sensitive_patch_ops(**options: Any) -> Starlette:
     """Refuses PATCH op names that are not lower case, such as Entra's "Replace", as a bridge
@@ -363,6 +365,7 @@ def string_boolean_refused(**options: Any) -> Starlette:
         "provisioning/test_scenarios.py::test_scenario_leaves_the_state_the_idp_expects",
         "users/test_patch.py::test_patch_operation_changes_the_user",
     ],
+    dialects=["entra-flagged"],
 )
 def pathless_path_keys_refused(**options: Any) -> Starlette:
     """Refuses "name.givenName" as a key of a path-less replace value (Entra's
@@ -453,6 +456,25 @@ class PatchAppliedOpByOp(Pipeline):
         for op in ops:
             stored = super().patch(rtype, rid, edits.with_operations(message, [op]), if_match)
         return stored
+
+
+@defect(
+    "pathless-ops-ignored",
+    requirements=["okta/patch/pathless-active", "entra/patch/pathless-path-keys"],
+    summary="PATCH answers 200 but skips every operation without a path",
+    proves=[
+        "provisioning/test_scenarios.py::test_scenario_leaves_the_state_the_idp_expects",
+    ],
+    dialects=["entra-flagged", "okta"],
+)
+class PathlessOpsIgnored(edits.EditedPatch):
+    """Applies only operations with a path: a bridge written from the RFC's path examples that
+    never read §3.5.2.1's "if omitted, the target location is assumed to be the resource itself".
+    Okta deactivates and renames groups with path-less operations, Entra with aadOptscim062020
+    updates attributes with them; the other dialects always send a path."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        return op if edits.path(op) else None
 
 
 @defect(

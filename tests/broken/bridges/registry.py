@@ -27,6 +27,7 @@ from scimcert.bridge.discovery import Discovery
 from scimcert.bridge.pipeline import Pipeline
 from scimcert.bridge.policy import Policy
 from scimcert.bridge.relations import Relations
+from scimcert.idp import dialect
 from scimcert.scim.tolerance import Tolerances
 
 # One module per area of the requirement catalogue (fixtures/requirements/<area>.json), but PATCH
@@ -55,6 +56,8 @@ class Defect:
     that each of them can fail. strict: run with --scim-strict, because a listed requirement is a
     SHOULD or MAY (a failure is otherwise only a deviation). caught false: a known gap of the
     suites, expected to fail (a strict xfail) until a suite is fixed. Either needs a note.
+    dialects: for a bridge that breaks what some IdPs send, the dialects whose provisioning
+    scenarios fail on it, and no other's (tests/broken/test_dialects.py).
     """
 
     id: str
@@ -64,6 +67,7 @@ class Defect:
     caught: bool = True
     note: str | None = None
     proves: tuple[str, ...] = ()
+    dialects: tuple[str, ...] = ()
     module: str | None = None
     app: str | None = None
 
@@ -87,6 +91,7 @@ class Defect:
             found.append("a strict or uncaught defect needs a note saying why")
         found += [f"{t!r} is not a suite test function (file.py::test_name)" for t in self.proves
                   if not TEST_FUNCTION.fullmatch(t)]
+        found += [f"{d!r} is not a dialect" for d in self.dialects if d not in dialect.names()]
         return found
 
     @property
@@ -103,9 +108,10 @@ class Defect:
 
 def defect(id: str, *, requirements: Sequence[str], summary: str, strict: bool = False,
            caught: bool = True, note: str | None = None,
-           proves: Sequence[str] = ()) -> Callable[[T], T]:
+           proves: Sequence[str] = (), dialects: Sequence[str] = ()) -> Callable[[T], T]:
     """Declare the decorated part subclass or factory a defective bridge (see the module doc)."""
-    entry = Defect(id, tuple(requirements), summary, strict, caught, note, tuple(proves))
+    entry = Defect(id, tuple(requirements), summary, strict, caught, note, tuple(proves),
+                   tuple(dialects))
 
     def declare(bridge: T) -> T:
         setattr(bridge, MARK, entry)
