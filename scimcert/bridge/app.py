@@ -43,7 +43,13 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def dumps(content: Any) -> bytes:
-    return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate a client sent as a JSON escape (echoed in an error's detail) has no
+        # UTF-8 form; written as a \u escape again, the answer stays valid JSON (RFC 8259 §7).
+        return json.dumps(content, separators=(",", ":")).encode("ascii")
 
 
 class ScimResponse(Response):

@@ -276,5 +276,7 @@ def _json(text: str) -> Any:
         return None
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: a body nested deeper than the parser goes (the robustness property
+        # sends one) is no body to check.
         return None

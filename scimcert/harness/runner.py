@@ -65,6 +65,9 @@ def add_parsers(subparsers: Any) -> None:
                             help="the IdP dialect(s) suites/provisioning replays: rfc, entra, "
                                  "entra-flagged, okta, okta-aiw, interop (repeat or comma "
                                  "separate; default: all)")
+    run_parser.add_argument("--hypothesis-profile", metavar="NAME",
+                            help="how hard suites/properties tries: ci (default), dev, "
+                                 "thorough")
     run_parser.add_argument("--report-dir", type=Path,
                             help="write conformance.{json,md,html}, junit.xml, allure-results")
     run_parser.add_argument("--baseline", type=Path, metavar="OLD.json",
@@ -152,6 +155,8 @@ def run_environment(args: argparse.Namespace, base: dict[str, str]) -> dict[str,
         env["SCIM_DIALECT"] = ",".join(args.dialect)
     if args.strict_bridge:
         env["SCIM_STRICT_BRIDGE"] = "true"
+    if args.hypothesis_profile:
+        env["SCIM_HYPOTHESIS_PROFILE"] = args.hypothesis_profile
     return env
 
 

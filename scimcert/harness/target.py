@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from scimcert.harness import profile as profiles
+from scimcert.harness.properties import profiles as hypothesis
 from scimcert.idp.dialect import Dialect
 
 DEFAULT_TIMEOUT = 10.0
@@ -93,6 +94,14 @@ def parse_app(text: str) -> str:
     return text.strip()
 
 
+def parse_hypothesis_profile(text: str) -> str:
+    """A hypothesis profile of the property suites (harness/properties/profiles.py)."""
+    try:
+        return hypothesis.parse(text)
+    except ValueError as exc:
+        raise SettingError(str(exc)) from None
+
+
 def parse_dialects(text: str) -> tuple[str, ...]:
     """Dialect names or aliases, separated by commas or spaces, as their canonical names."""
     try:
@@ -134,6 +143,10 @@ SETTINGS = (
     Setting("dialects", "--scim-dialect", "SCIM_DIALECT", "scim_dialect", parse_dialects,
             "the IdP dialects suites/provisioning replays (names or aliases, comma separated; "
             "default: every dialect)"),
+    Setting("hypothesis_profile", "--scim-hypothesis-profile", "SCIM_HYPOTHESIS_PROFILE",
+            "scim_hypothesis_profile", parse_hypothesis_profile,
+            "how hard suites/properties tries: ci (default: bounded, derandomised), dev, or "
+            "thorough (25 times the examples of ci)"),
     Setting("seed", "--scim-seed", "SCIM_SEED", "scim_seed", parse_int,
             "seed of the test-data generator (default: derived from the time, printed)"),
     Setting("timeout", "--scim-timeout", "SCIM_TIMEOUT", "scim_timeout", parse_timeout,
@@ -176,6 +189,7 @@ class Target:
     interop: bool = False
     dialects: tuple[str, ...] = ()
     profile: str = profiles.DEFAULT
+    hypothesis_profile: str = hypothesis.DEFAULT
     sources: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -207,6 +221,9 @@ class Target:
             f"scim strict: {strict} ({self._source('strict')})",
             f"scim interop profile: {self._interop()} ({self._source('interop')})",
             f"scim seed: {self.seed} ({self._source('seed')}), run id {self.run_id}",
+            f"scim hypothesis profile: {self.hypothesis_profile} "
+            f"({self._source('hypothesis_profile')}): "
+            f"{hypothesis.PROFILES[self.hypothesis_profile].description}",
             f"scim timeout: {self.timeout:g} s ({self._source('timeout')}), "
             f"tls: {self._tls()}, headers: {header_names}",
             f"scim email domain: {self.email_domain} ({self._source('email_domain')})",
@@ -313,6 +330,7 @@ def resolve(options: Mapping[str, Any], env: Mapping[str, str], ini: Mapping[str
         interop=bool(values["interop"]),
         dialects=values["dialects"] or (),
         profile=chosen.name,
+        hypothesis_profile=values["hypothesis_profile"] or hypothesis.DEFAULT,
         sources=sources,
     )
 

@@ -7,6 +7,7 @@ absent attribute as the same state), `schemas` = core URN plus each extension pr
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from scimcert.scim.tolerance import STRICT, Tolerances
 
 READ_ONLY = "readOnly"
 IMMUTABLE = "immutable"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def canonicalize(body: dict[str, Any], registry: Registry, rtype: ResourceType | str,
@@ -223,6 +225,12 @@ def _simple(attr: Attribute, value: Any, where: str, tolerances: Tolerances) -> 
     if kind == "dateTime" and isinstance(value, str) and _is_datetime(value):
         return value
     if kind in ("string", "reference", "binary") and isinstance(value, str):
+        if _SURROGATE.search(value):
+            # A JSON escape such as "\ud800" parses to a lone surrogate, which is no Unicode
+            # character (RFC 7643 §2.3.1: "A sequence of zero or more Unicode characters") and
+            # has no UTF-8 form to store or return (RFC 7644 §3.8, RFC 8259 §8.2).
+            raise bad_request(INVALID_VALUE, f"{where} holds a lone surrogate, which is no "
+                                             "Unicode character")
         return value
     raise bad_request(INVALID_VALUE, f"{where} must be of type {kind}, got {value!r}")
 

@@ -86,6 +86,14 @@ def _clip(text: str) -> str:
 
 def _pretty(text: str) -> str:
     try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except ValueError:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        # RecursionError: nested deeper than the parser goes; shown as sent.
         return text
+    pretty = json.dumps(data, indent=2, ensure_ascii=False)
+    try:
+        pretty.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (a JSON escape such as \ud800) cannot be printed: keep it escaped.
+        return json.dumps(data, indent=2)
+    return pretty

@@ -105,3 +105,18 @@ def test_generated_filters_answer_200_or_invalid_filter(api, text):
     if response.status_code != 200:
         assert_scim_4xx(response)
         assert response.json().get("scimType") == "invalidFilter", response.text
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "\\udc00\\ud800"])
+def test_lone_surrogate_is_refused_and_not_stored(escape):
+    # RFC 7643 §2.3.1: a string is Unicode characters; a lone surrogate is none and has no
+    # UTF-8 form to return, so it is refused rather than stored and answered with a 500.
+    with client_for(create_app(tokens=[TOKEN])) as client:
+        body = f'{{"userName": "ada{escape}"}}'.encode()
+        response = client.post(f"{BASE}/Users", content=body,
+                               headers={"Content-Type": "application/scim+json"})
+        assert_scim_4xx(response)
+        assert response.json()["scimType"] == "invalidValue"
+        assert client.get(f"{BASE}/Users").json()["totalResults"] == 0
+        found = client.get(f"{BASE}/Users", params={"filter": f'userName eq "x{escape}"'})
+        assert found.status_code == 200, found.text

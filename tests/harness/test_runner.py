@@ -91,3 +91,8 @@ def test_run_passes_the_dialects_on() -> None:
 def test_run_interop_grades_the_profile_without_changing_the_target() -> None:
     env = runner.run_environment(parse("run", "--interop"), {})
     assert env == {"SCIM_INTEROP": "true"}
+
+
+def test_run_passes_the_hypothesis_profile_on() -> None:
+    env = runner.run_environment(parse("run", "--hypothesis-profile", "thorough"), {})
+    assert env == {"SCIM_HYPOTHESIS_PROFILE": "thorough"}

@@ -102,3 +102,13 @@ def test_interop_grading_is_off_by_default_and_shown() -> None:
     assert (asked.interop, asked.strict) == (True, False)
     assert "scim interop profile: graded as claimed (--scim-interop) (from env SCIM_INTEROP)" \
         in asked.header_lines()
+
+
+def test_hypothesis_profile_defaults_to_ci_and_is_chosen_like_every_setting() -> None:
+    assert resolve({}, {}, {}).hypothesis_profile == "ci"
+    chosen = resolve({"hypothesis_profile": "Thorough"}, {"SCIM_HYPOTHESIS_PROFILE": "dev"}, {})
+    assert chosen.hypothesis_profile == "thorough"
+    assert any(line.startswith("scim hypothesis profile: thorough (from option): 25 times")
+               for line in chosen.header_lines())
+    with pytest.raises(SettingError, match="choose one of ci, dev, thorough"):
+        resolve({}, {"SCIM_HYPOTHESIS_PROFILE": "nightly"}, {})

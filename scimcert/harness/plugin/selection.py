@@ -22,6 +22,8 @@ MARKERS = (
     "scenario(id): the provisioning scenario (fixtures/scenarios/) the test replays",
     "feature(name): needs a ServiceProviderConfig feature "
     "(patch, bulk, filter, changePassword, sort, etag); not applicable when not advertised",
+    "properties: a property-based or stateful test (suites/properties/); how hard it tries "
+    "follows --scim-hypothesis-profile",
 )
 REQUIREMENTS = pytest.StashKey[tuple[Requirement, ...]]()
 READ_ONLY = pytest.StashKey[bool]()

@@ -309,3 +309,41 @@ def error_answers_plain_json(exchange: Exchange) -> None:
     """Labels every error answer application/json (a framework's error handler)."""
     if exchange.status >= 400:
         exchange.set_header(b"content-type", b"application/json")
+
+
+@defect(
+    "lone-surrogate-500",
+    requirements=["rfc7644/3.12/no-server-error"],
+    summary="A lone surrogate in a value is stored, and every answer carrying it is a 500",
+    strict=True,
+    note="no-server-error is SHOULD in the catalogue: only a failure under --scim-strict.",
+    proves=["properties/test_robustness.py::test_bad_request_is_refused_and_changes_nothing"],
+)
+class LoneSurrogate500(Pipeline):
+    """Stores a string holding a lone surrogate (a JSON escape such as \\ud800 that pairs with
+    nothing), then fails to encode it as UTF-8 in every answer that carries it: a 500, and the
+    resource stays."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        return super().prepare(rtype, _marked(body), old)
+
+    def render(self, rtype: str, resource: Resource, base: str,
+               attributes: Any = None, excluded: Any = None) -> dict[str, Any]:
+        out = super().render(rtype, resource, base, attributes, excluded)
+        if _UNENCODABLE in json.dumps(out, ensure_ascii=False):
+            raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+        return out
+
+
+# Stands in for the surrogate in the store (a noncharacter no client sends).
+_UNENCODABLE = "\ufdd0"
+
+
+def _marked(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join(_UNENCODABLE if 0xD800 <= ord(c) <= 0xDFFF else c for c in value)
+    if isinstance(value, list):
+        return [_marked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _marked(v) for k, v in value.items()}
+    return value

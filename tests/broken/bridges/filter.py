@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from scimcert.bridge.pipeline import Pipeline
 from scimcert.bridge.store import Resource
 from scimcert.scim.errors import INVALID_FILTER, INVALID_VALUE, ScimError, bad_request
+from scimcert.scim.filter import parse, to_string
 from scimcert.scim.filter.ast import And, Compare, Node, Not, Or, Present, ValuePath
 from scimcert.scim.schema import AttrPath, ResourceType
 from scimcert.scim.urns import USER_URN
@@ -345,3 +346,31 @@ class SchemasNotFilterable(edits.RewrittenFilter):
         if isinstance(node, Compare | Present) and path.attr.lower() == "schemas":
             return edits.never(path)
         return node
+
+
+@defect(
+    "escaped-quote-kept",
+    requirements=["rfc7644/3.4.2.2/attribute-operators"],
+    summary="A filter string keeps the backslash of an escaped quote",
+    proves=["properties/test_query.py::test_filter_selects_what_the_model_selects"],
+)
+class EscapedQuoteKept(Pipeline):
+    """Reads `\\"` inside a filter string as a backslash and a quote, so a value holding a
+    quote (`O"Brien`) never matches. Only a generated name holding one shows it."""
+
+    def filters(self, rtypes: Sequence[str], text: str | None) -> tuple[Node | None, set[str]]:
+        if text is None:
+            return super().filters(rtypes, text)
+        return super().filters(rtypes, to_string(_backslashed(parse(text, self.tolerances))))
+
+
+def _backslashed(node: Node) -> Node:
+    if isinstance(node, Compare) and isinstance(node.value, str):
+        return Compare(node.path, node.op, node.value.replace('"', '\\"'))
+    if isinstance(node, ValuePath):
+        return ValuePath(node.path, _backslashed(node.filter))
+    if isinstance(node, Not):
+        return Not(_backslashed(node.inner))
+    if isinstance(node, And | Or):
+        return type(node)(_backslashed(node.left), _backslashed(node.right))
+    return node

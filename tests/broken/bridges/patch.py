@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from scimcert.bridge.pipeline import Pipeline
 from scimcert.bridge.store import Resource
 from scimcert.scim.errors import INVALID_PATH, INVALID_VALUE, MUTABILITY, ScimError, bad_request
+from scimcert.scim.patch import apply_patch
 from tests.broken.bridges import edits
 from tests.broken.bridges.asgi import Exchange, answers
 from tests.broken.bridges.registry import defect, without_tolerance
@@ -474,3 +475,66 @@ class PathlessOpsIgnored(edits.EditedPatch):
 
     def edit(self, rtype: str, op: Any, current: Resource) -> Any:
         return op if edits.path(op) else None
+
+
+@defect(
+    "rollback-restores-simple-attributes",
+    requirements=["rfc7644/3.5.2/refused-patch-changes-nothing"],
+    summary="A refused PATCH restores simple attributes but keeps complex changes",
+    proves=["properties/test_patch.py::test_refused_operation_list_changes_nothing"],
+)
+class RollbackRestoresSimpleAttributes(Pipeline):
+    """Applies the operations in place and, when one fails, restores the simple attributes
+    from a shallow copy: changes an earlier operation made to a complex or multi-valued
+    attribute (a name part, an added e-mail, members) stay. Only a generated operation list
+    that changes one of those before a failing operation shows it."""
+
+    def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
+        try:
+            return super().patch(rtype, rid, message, if_match)
+        except ScimError:
+            applied = self._until_failure(rtype, rid, message)
+            if applied is not None:
+                old = self.view(rtype, self.get(rtype, rid), None)
+                kept = {k: v for k, v in applied.items() if isinstance(v, dict | list)
+                        and k not in ("schemas", "meta")}
+                simple = {k: v for k, v in old.items() if not isinstance(v, dict | list)}
+                super().replace(rtype, rid, {"schemas": old["schemas"], **simple, **kept})
+            raise
+
+    def _until_failure(self, rtype: str, rid: str, message: Any) -> Resource | None:
+        """The resource with the operations before the failing one applied."""
+        current = self.view(rtype, self.get(rtype, rid), None)
+        done = 0
+        for op in edits.operations(message):
+            try:
+                current = apply_patch(current, edits.with_operations(message, [op]),
+                                      self.registry, self.resource_type(rtype), self.tolerances)
+            except ScimError:
+                break
+            done += 1
+        return current if done else None
+
+
+@defect(
+    "patch-values-cut-to-255",
+    requirements=["rfc7644/3.5.2/patch-as-computed"],
+    summary="A PATCH stores string values cut to their first 255 characters",
+    proves=["properties/test_patch.py::test_patch_leaves_what_the_model_computes"],
+)
+class PatchValuesCutTo255(edits.EditedPatch):
+    """Writes PATCH values through a VARCHAR(255) column (creates and PUTs go elsewhere): a
+    longer string is cut. The corpus's values are short; only a generated long value shows it."""
+
+    def edit(self, rtype: str, op: Any, current: Resource) -> Any:
+        return {**op, "value": _cut(edits.value(op))} if isinstance(op, dict) else op
+
+
+def _cut(value: Any) -> Any:
+    if isinstance(value, str):
+        return value[:255]
+    if isinstance(value, list):
+        return [_cut(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _cut(v) for k, v in value.items()}
+    return value

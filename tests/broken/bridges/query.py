@@ -32,7 +32,8 @@ from tests.broken.bridges.registry import defect
     "case-sensitive-username-filter",
     requirements=["rfc7643/4.1.1/username-eq-any-case"],
     summary="userName eq compares case-sensitively",
-    proves=["query/test_lookups.py::test_username_eq_is_case_insensitive"],
+    proves=["query/test_lookups.py::test_username_eq_is_case_insensitive",
+            "properties/test_identity.py::test_username_is_found_in_any_case"],
 )
 class CaseSensitiveUserNameFilter(Pipeline):
     """Compares `userName eq` case-sensitively although userName is caseExact false."""
@@ -210,6 +211,7 @@ class TotalResultsIsPageSize(Pipeline):
     proves=[
         "query/test_paging.py::test_pages_partition_the_result_set",
         "query/test_paging.py::test_start_index_one_is_the_first_result",
+        "properties/test_query.py::test_pages_partition_the_results",
     ],
 )
 class ZeroBasedStartIndex(Pipeline):

@@ -177,3 +177,29 @@ class ClientMetaCreatedKept(Pipeline):
             dated = {**created, "meta": {**created["meta"], "created": sent}}
             self.store.table(rtype).put(dated)
         return dated
+
+
+@defect(
+    "astral-characters-dropped",
+    requirements=["rfc7643/7/read-write-round-trip"],
+    summary="Characters beyond the BMP (emoji, math letters) are dropped from strings",
+    strict=True,
+    note="read-write-round-trip is MAY in the catalogue: only a failure under --scim-strict.",
+    proves=["properties/test_round_trip.py::test_created_resource_reads_back_what_was_sent"],
+)
+class AstralCharactersDropped(Pipeline):
+    """Stores strings in a three-byte UTF-8 column (MySQL's utf8): a character beyond the
+    Basic Multilingual Plane is dropped. The examples' non-ASCII text is all in the BMP."""
+
+    def prepare(self, rtype: str, body: Any, old: Resource | None) -> Resource:
+        return super().prepare(rtype, _bmp(body), old)
+
+
+def _bmp(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join(c for c in value if ord(c) <= 0xFFFF)
+    if isinstance(value, list):
+        return [_bmp(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _bmp(v) for k, v in value.items()}
+    return value

@@ -18,6 +18,7 @@ from tests.broken.bridges.registry import defect
     summary="The userName duplicate check compares case-sensitively",
     proves=[
         "uniqueness/test_uniqueness.py::test_username_differing_in_case_answers_409",
+        "properties/test_identity.py::test_username_is_unique_in_any_case",
     ],
 )
 class CaseSensitiveUniqueness(Pipeline):

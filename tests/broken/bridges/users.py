@@ -626,3 +626,96 @@ class DeletedGroupCached(Pipeline):
             raise not_found(f"{rtype} {rid!r} not found")
         self.cached[rid] = found
         return found
+
+
+# Defects only generated data or a sequence of steps reveals (suites/properties/) -------------
+
+
+@defect(
+    "members-lost-after-rename",
+    requirements=["rfc7644/3.5/state-follows-writes"],
+    summary="After a group is renamed, membership edits start from an empty member list",
+    proves=["properties/test_lifecycle.py::test_lifecycle_matches_the_model"],
+)
+class MembersLostAfterRename(Pipeline):
+    """Keeps each group's member list cached under its displayName: a rename leaves the cache
+    behind under the old name, so later PATCHes of its members start from an empty list (an
+    add drops the members the group had, a removal finds nothing to remove). Only the
+    sequence rename, then a membership edit, shows it; either step alone is right."""
+
+    def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None) -> Resource:
+        if rtype == "Group" and rid in self._renamed():
+            ops = _operations(message)
+            if any(_edits_members(op) for op in ops):
+                emptied = self.view(rtype, self.get(rtype, rid), None)
+                emptied.pop("members", None)
+                super().replace(rtype, rid, emptied)
+        before = self.get(rtype, rid)
+        stored = super().patch(rtype, rid, message, if_match)
+        self._note(rtype, before, stored)
+        return stored
+
+    def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
+        before = self.get(rtype, rid)
+        stored = super().replace(rtype, rid, body, if_match)
+        self._note(rtype, before, stored)
+        return stored
+
+    def _note(self, rtype: str, before: Resource, after: Resource) -> None:
+        if rtype == "Group" and before.get("displayName") != after.get("displayName"):
+            self._renamed().add(after["id"])
+
+    def _renamed(self) -> set[str]:
+        if not hasattr(self, "renamed"):
+            self.renamed: set[str] = set()
+        return self.renamed
+
+
+def _operations(message: Any) -> list[Any]:
+    found = message.get("Operations") if isinstance(message, dict) else None
+    return found if isinstance(found, list) else []
+
+
+def _edits_members(op: Any) -> bool:
+    return isinstance(op, dict) and str(op.get("op", "")).lower() in ("add", "remove") \
+        and str(op.get("path", "")).lower().startswith("members")
+
+
+@defect(
+    "put-answers-the-request",
+    requirements=["rfc7644/3.5.1/put-answer"],
+    summary="A PUT of a user answers the body it was sent, not the user as stored",
+    proves=["properties/test_round_trip.py::test_write_answer_is_the_resource_as_read"],
+)
+class PutAnswersTheRequest(Pipeline):
+    """Answers a user's PUT with the request body plus id and meta: whatever the bridge
+    altered or kept (1Password keeps `active` when a PUT leaves it out) is missing from the
+    answer, though a GET shows it."""
+
+    def replace(self, rtype: str, rid: str, body: Any, if_match: str | None = None) -> Resource:
+        stored = super().replace(rtype, rid, body, if_match)
+        if rtype != "User" or not isinstance(body, dict):
+            return stored
+        echoed = {k: v for k, v in body.items() if k.lower() not in ("id", "meta", "password")}
+        return {**echoed, "id": stored["id"], "meta": stored["meta"]}
+
+
+@defect(
+    "id-follows-username",
+    requirements=["rfc7643/3.1/id-stable"],
+    summary="A user's id is derived from its userName, so a rename gives it a new id",
+    proves=["properties/test_identity.py::test_id_is_stable_across_updates"],
+)
+class IdFollowsUserName(Pipeline):
+    """Keys users by their userName: an update that renames a user stores it anew under a new
+    id and drops the old one."""
+
+    def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
+        if rtype != "User" or old.get("userName") == resource.get("userName"):
+            return super().update(rtype, old, resource)
+        self.check_unique(rtype, resource, old["id"])
+        self.store.table(rtype).remove(old["id"])
+        self.policy.removed(rtype, old["id"])
+        stored = self.account.stamp(rtype, resource)
+        self.commit(rtype, None, stored)
+        return stored
