@@ -69,7 +69,9 @@ def verdict(title: str, requirements: list[dict[str, Any]]) -> Section:
 
 
 def sections(doc: dict[str, Any]) -> list[Section]:
-    return [section(doc, key) for key, _ in SECTIONS]
+    """RFC conformance always; the profile and the IdPs where the run checked something."""
+    found = [(key, section(doc, key)) for key, _ in SECTIONS]
+    return [s for key, s in found if key == "rfc" or s.tested]
 
 
 def passed(doc: dict[str, Any]) -> bool:

@@ -220,7 +220,7 @@ def area_counts(doc: dict[str, Any]) -> tuple[list[str], list[tuple[str, list[in
     for area in dict.fromkeys(r["area"] for r in requirements):
         mine = [r for r in requirements if r["area"] == area]
         rows.append((area, [_count(mine, column) for column in shown]))
-    return [name for name, _, _ in shown], rows
+    return [column[0] for column in shown], rows
 
 
 def _areas(doc: dict[str, Any]) -> str:

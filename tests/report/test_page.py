@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(
 SCREENSHOTS = paths.root() / "reports" / "screenshots"
 DEVICES = {"desktop": (1280, 900), "phone": (390, 844)}
 ORDER = ["Root causes", "Needs attention", "By area", "IdP compatibility by scenario",
-         "RFC conformance", "IdP compatibility"]
+         "RFC conformance", "Interop profile (IETF draft)", "IdP compatibility"]
 
 
 class Assets(HTMLParser):
@@ -92,7 +92,9 @@ def test_a_passing_run_says_so_and_lists_nothing_to_fix(clean, device):
     assert shown["scrollWidth"] <= shown["width"]
     assert 0 < shown["verdict"]["bottom"] <= shown["height"]
     text = shown["text"]
-    assert "RFC conformance\nall 10 met" in text and "IdP compatibility\nall 7 met" in text
+    # A verdict card for RFC conformance and one per IdP (Entra ID, Okta, 1Password), none bad.
+    assert "RFC conformance\nall 10 met" in text and "Microsoft Entra ID\nall" in text
+    assert " of " not in text.split("Nothing failed")[0].split("RFC conformance", 1)[1]
     assert "Root causes" not in [h["text"] for h in shown["headings"]]
     assert "Nothing failed and nothing deviated." in text
     assert (SCREENSHOTS / f"passing-{device}.png").stat().st_size > 0
