@@ -377,16 +377,10 @@ class Provisioner:
         resp = self.send(uid, name, USER, logs.CREATE, request)
         if resp is None:
             return
-        body = _json(resp)
-        rid = body.get("id") if isinstance(body, dict) else None
-        if not isinstance(rid, str) or not rid:
-            self._write(self._entry(USER, logs.CREATE, logs.FAILURE, uid, name=name,
-                                    code=self.rules.code("unreadable"), http=resp.status_code,
-                                    reason="the create answered no id"))
+        rid = self.created(USER, "/Users", uid, name, resp)
+        if rid is None:
             self.pending.add(uid)
             return
-        if self.on_created is not None:
-            self.on_created("/Users", rid)
         self.links[uid] = Link(uid, rid, self._digest(b"", sending))
         self._write(self._entry(USER, logs.CREATE, logs.SUCCESS, uid, rid, name,
                                 changed=tuple(sending)))
@@ -536,21 +530,30 @@ class Provisioner:
             self._write(self._entry(GROUP, logs.UPDATE, logs.SUCCESS, gid, link.target, name,
                                     changed=("displayName",)))
 
+    def created(self, kind: str, endpoint: str, sid: str, name: str,
+                resp: httpx.Response) -> str | None:
+        """The id a create answered (told to `on_created` for cleanup), or None, logged as a
+        failure: without an id the object cannot be linked."""
+        body = _json(resp)
+        rid = body.get("id") if isinstance(body, dict) else None
+        if not isinstance(rid, str) or not rid:
+            self._write(self._entry(kind, logs.CREATE, logs.FAILURE, sid, name=name,
+                                    code=self.rules.code("unreadable"), http=resp.status_code,
+                                    reason="the create answered no id"))
+            return None
+        if self.on_created is not None:
+            self.on_created(endpoint, rid)
+        return rid
+
     def create_group(self, gid: str, name: str, values: dict[str, Any]) -> None:
         request, = self.dialect.render(Intent("create_group", {
             "displayName": name, "externalId": values.get("externalId"), "members": []}))
         resp = self.send(gid, name, GROUP, logs.CREATE, request)
         if resp is None:
             return
-        body = _json(resp)
-        rid = body.get("id") if isinstance(body, dict) else None
-        if not isinstance(rid, str) or not rid:
-            self._write(self._entry(GROUP, logs.CREATE, logs.FAILURE, gid, name=name,
-                                    code=self.rules.code("unreadable"), http=resp.status_code,
-                                    reason="the create answered no id"))
+        rid = self.created(GROUP, "/Groups", gid, name, resp)
+        if rid is None:
             return
-        if self.on_created is not None:
-            self.on_created("/Groups", rid)
         self.groups[gid] = GroupLink(rid, name, set())
         self._write(self._entry(GROUP, logs.CREATE, logs.SUCCESS, gid, rid, name,
                                 changed=tuple(p for p in ("displayName", "externalId")

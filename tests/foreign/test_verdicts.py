@@ -40,15 +40,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     # Legal choices: refusing an optional sub-attribute it does not declare (emails.type), a
     # required displayName it declares, endpoints written with the base path (a deviation of
     # RFC 7643 §6 only), filtering unadvertised or limited to eq/and (RFC 7644 §3.12).
-    # KNOWN FALSE ALARM (issue 9, open): the simulated Entra cycle's user create is refused on
-    # the attribute these bridges legally refuse or require, and suites/provisioning/test_sync.py
-    # files that under rfc7644/3.3/created-201 instead of adapting or blocking.
-    "optional_refused": {"deviation": {LENIENT_PARSER},
-                         "failed": {"rfc7644/3.3/created-201"},
-                         "blocked": {"1password/provisioning/link-existing"}},
-    "display_name_required": {"deviation": {LENIENT_PARSER},
-                              "failed": {"rfc7644/3.3/created-201"},
-                              "blocked": {"1password/provisioning/link-existing"}},
+    "optional_refused": {"deviation": {LENIENT_PARSER}},
+    "display_name_required": {"deviation": {LENIENT_PARSER}},
     "absolute_endpoints": {"deviation": {LENIENT_PARSER, "rfc7643/6/endpoint-relative"}},
     "filter_unadvertised": {},
     "eq_only": {"deviation": {LENIENT_PARSER}},
