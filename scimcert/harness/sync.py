@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from scimcert.harness.target import DEFAULT_TIMEOUT, SettingError, mask_url, parse_url
 from scimcert.idp import log as logs
-from scimcert.idp.cycle import Provisioner
+from scimcert.idp.cycle import ON_DEMAND_MEMBERS, Provisioner
 from scimcert.idp.dialect import Dialect, names
 from scimcert.idp.directory import Directory, DirectoryError
 from scimcert.idp.mapping import Mapping, MappingError
@@ -51,8 +51,15 @@ def add_parser(subparsers: Any) -> None:
                         help=f"how requests are spelled: {', '.join(names())} (default entra)")
     parser.add_argument("--cycles", type=_positive, default=None,
                         help="cycles to run (default: 1 + one per batch of changes)")
-    parser.add_argument("--on-demand", metavar="USER",
-                        help="provision one user on demand (id, UPN, mail or display name)")
+    on_demand = parser.add_mutually_exclusive_group()
+    on_demand.add_argument("--on-demand", metavar="USER",
+                           help="provision one user on demand (id, UPN, mail or display name)")
+    on_demand.add_argument("--on-demand-group", metavar="GROUP",
+                           help="provision one group on demand (id or display name) with up "
+                                "to five of its members (--member; default: its first five)")
+    parser.add_argument("--member", action="append", default=[], metavar="USER",
+                        help="with --on-demand-group: a member to provision (repeatable, "
+                             "at most five)")
     parser.add_argument("--log", type=Path, help="also write the log here as JSON lines")
     parser.add_argument("--seed", type=Path,
                         help="in-process bridge: start from this seed instead of the "
@@ -91,6 +98,10 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc.args[0]))
     if url is not None and token is None:
         return fail(f"no bearer token: pass --token or set {TOKEN_ENV}")
+    if args.member and not args.on_demand_group:
+        return fail("--member chooses members of --on-demand-group")
+    if len(args.member) > ON_DEMAND_MEMBERS:
+        return fail(f"provision on demand takes at most {ON_DEMAND_MEMBERS} members of a group")
     with ExitStack() as stack:
         try:
             client = connect(stack, url, token, args, directory)
@@ -144,6 +155,8 @@ def sync(client: Client, directory: Directory, mapping: Mapping, dialect: Dialec
         return fail(f"{where} does not answer: {probe.detail}")
     if args.on_demand:
         provisioner.on_demand(args.on_demand)
+    elif args.on_demand_group:
+        provisioner.on_demand_group(args.on_demand_group, args.member)
     else:
         cycles = args.cycles or 1 + len(directory.changes)
         provisioner.run(cycles)

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import time
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 import httpx
 
 from scimcert.idp import log as logs
 from scimcert.idp.attributes import parsed, place, read
-from scimcert.idp.dialect import PATHS, Dialect
+from scimcert.idp.dialect import PATHS, Dialect, Quirk
 from scimcert.idp.directory import Directory
 from scimcert.idp.intent import Intent
 from scimcert.idp.log import Entry, Log
@@ -46,6 +48,21 @@ MEMBERS = "members"
 # The SCIM path of each neutral Person attribute a dialect renders, any case → its key.
 NEUTRAL = {path.lower(): key for key, path in PATHS.items()} | {ACTIVE: ACTIVE}
 ABSENT = 0
+# Provision on demand takes one group and at most five of its members (provision-on-demand).
+ON_DEMAND_MEMBERS = 5
+
+
+class QuirkRefused(Exception):
+    """The target refused a request for a quirk of the dialect: sent again without `quirks`,
+    the same intent went through. Raised only by a Provisioner that `diagnose`s (the suites,
+    whose verdict names the quirk); the refusal is logged as `entry` before."""
+
+    def __init__(self, entry: Entry, quirks: tuple[Quirk, ...],
+                 response: httpx.Response) -> None:
+        super().__init__(entry.line())
+        self.entry = entry
+        self.quirks = quirks
+        self.response = response
 
 
 class Stopped(Exception):
@@ -72,9 +89,13 @@ class Link:
 
 @dataclass(slots=True)
 class GroupLink:
+    """A group the service manages: its target id, the displayName and externalId the target
+    holds as far as the service knows, and the users it added as members."""
+
     target: str
     name: str
     members: set[str]
+    external: str | None = None
 
 
 @dataclass
@@ -112,6 +133,9 @@ class Provisioner:
     on_created: Callable[[str, str], None] | None = None
     progress: Callable[[int, int], None] | None = None
     refused_token: str | None = None
+    # Find the quirks behind a 4xx by sending the intent again without them, and raise
+    # QuirkRefused: for the suites' verdicts only, as Entra itself never re-sends.
+    diagnose: bool = False
     links: dict[str, Link] = field(default_factory=dict)
     groups: dict[str, GroupLink] = field(default_factory=dict)
     pending: set[str] = field(default_factory=set)
@@ -134,6 +158,7 @@ class Provisioner:
         self.registry = Registry.load()
         self.slot: dict[str, int] = {}
         self.booleans: dict[str, bool] = {}
+        self.duplicates: frozenset[int] | None = None
 
     # -- runs
 
@@ -167,6 +192,8 @@ class Provisioner:
             self._judge(result)
             return result
         initial = touched is None
+        if initial or touched:
+            self.duplicates = None
         users = self.directory.users
         if initial:
             uids: Iterable[str] = users if _lazy(self.directory) else list(users)
@@ -198,26 +225,88 @@ class Provisioner:
         """Provision on demand of one user (by id, UPN, mail or name): test connection, then
         the user as a cycle would handle it (https://learn.microsoft.com/entra/identity/
         app-provisioning/provision-on-demand). Returns the entries it logged."""
+        with self._on_demand() as kept:
+            uid = self.directory.find_user(text)
+            if uid is None:
+                self._write(Entry(0, USER, logs.OTHER, logs.FAILURE, source=text,
+                                  reason=f"no user {text!r} in the directory"))
+            elif self._connected():
+                self._on_demand_user(uid)
+        return kept.entries
+
+    def on_demand_group(self, text: str, members: Iterable[str] = ()) -> list[Entry]:
+        """Provision on demand of one group (by id or name) with the members chosen (by id,
+        UPN, mail or name; default: its first five direct user members): test connection,
+        each member as a user, the group created or linked, and those members added.
+        Entra takes at most five members; the group's other members wait for a cycle."""
+        with self._on_demand() as kept:
+            gid = self.directory.find_group(text)
+            chosen = self._chosen_members(gid, text, list(members))
+            if chosen is None or gid is None:
+                return kept.entries
+            if not self.directory.group_in_scope(gid):
+                self._write(self._entry(GROUP, logs.OTHER, logs.SKIPPED, gid,
+                                        name=self.directory.groups[gid].displayName,
+                                        code=self.rules.code("skipped"),
+                                        reason="out of scope: not assigned to the app"))
+                return kept.entries
+            if not self._connected():
+                return kept.entries
+            for uid in chosen:
+                self._on_demand_user(uid)
+            self.group(gid)
+            if gid in self.groups:
+                self.membership(gid, only=set(chosen))
+        return kept.entries
+
+    def _chosen_members(self, gid: str | None, text: str, members: list[str]
+                        ) -> list[str] | None:
+        """The members an on-demand group run provisions, or None (logged) when the group or
+        one of them is unknown, or more than five are chosen."""
+        def refused(reason: str) -> None:
+            self._write(Entry(0, GROUP, logs.OTHER, logs.FAILURE, source=gid or text,
+                              reason=reason))
+        if gid is None:
+            refused(f"no group {text!r} in the directory")
+            return None
+        direct = self.directory.user_members(gid)
+        if not members:
+            return direct[:ON_DEMAND_MEMBERS]
+        if len(members) > ON_DEMAND_MEMBERS:
+            refused(f"provision on demand takes at most {ON_DEMAND_MEMBERS} members of a group "
+                    f"({len(members)} chosen)")
+            return None
+        chosen = []
+        for member in members:
+            uid = self.directory.find_user(member)
+            if uid is None or uid not in direct:
+                refused(f"{member!r} is not a user member of the group")
+                return None
+            chosen.append(uid)
+        return list(dict.fromkeys(chosen))
+
+    @contextmanager
+    def _on_demand(self) -> Iterator[logs.Kept]:
         kept = logs.Kept()
         outer = self.log
         self.log = logs.Tee(outer, kept)
         self.current = Cycle(0)
         try:
-            uid = self.directory.find_user(text)
-            if uid is None:
-                self._write(Entry(0, USER, logs.OTHER, logs.FAILURE, source=text,
-                                  reason=f"no user {text!r} in the directory"))
-                return kept.entries
-            try:
-                self.test_connection(logged=True)
-            except Stopped:
-                return kept.entries
-            self.user(uid, initial=True, on_demand=True)
-            if uid in self.links and self.references:
-                self.reference(uid)
-            return kept.entries
+            yield kept
         finally:
             self.log = outer
+
+    def _connected(self) -> bool:
+        try:
+            self.test_connection(logged=True)
+        except Stopped:
+            return False
+        return True
+
+    def _on_demand_user(self, uid: str) -> None:
+        self.user(uid, initial=True, on_demand=True)
+        if uid in self.links and self.references:
+            self.reference(uid)
 
     # -- the connection
 
@@ -320,6 +409,14 @@ class Provisioner:
                                     code=self.rules.code("noMatchingValue"),
                                     reason="no value for the matching attribute"))
             return
+        if _folded(attribute, value) in self.source_duplicates():
+            self._write(self._entry(USER, logs.OTHER, logs.FAILURE, uid, name=name,
+                                    code=self.rules.code("sourceDuplicates"),
+                                    reason=f"more than one user in scope has {attribute} "
+                                    f"{value!r}: remove the duplicate or match on another "
+                                    "attribute"))
+            self.pending.add(uid)
+            return
         found = self.lookup(uid, name, USER, attribute, value)
         if found is None:
             return
@@ -338,6 +435,38 @@ class Provisioner:
                                     reason=reason))
             return
         self.send_changes(uid, link, name, changes, reason=reason, fresh=hit)
+
+    def source_duplicates(self) -> frozenset[int]:
+        """Digests of the matching values more than one user in scope has: Entra matches a
+        user not yet linked by querying the source too, and fails both with
+        DuplicateSourceEntries. One pass over the directory per cycle that needs it, 8 bytes
+        a user while it runs (a generated tenant stays lazy)."""
+        if self.duplicates is None:
+            seen = array("q")
+            directory = self.directory
+            for uid in directory.users:
+                if uid in directory.groups or not directory.in_scope(uid):
+                    continue
+                found = self.matching_value(directory.source(uid))
+                if found is not None:
+                    seen.append(_folded(*found))
+            ordered = sorted(seen)
+            self.duplicates = frozenset(a for a, b in pairwise(ordered) if a == b)
+        return self.duplicates
+
+    def matching_value(self, source: dict[str, Any]) -> tuple[str, Any] | None:
+        """(matching attribute, value) of a user as a create would match it: the first
+        matching row by precedence with a value; None if none has one or the mapping fails
+        (the users pass logs that)."""
+        for row in sorted(_matching(self.mapping, USER), key=_precedence):
+            try:
+                value = self.mapping.value(row, source, self.context)
+            except MappingError:
+                return None
+            value = row.default if value is None else value
+            if value not in (None, ""):
+                return row.target, self._typed(row.target, value)
+        return None
 
     def evaluate(self, uid: str, source: dict[str, Any], name: str, *, creating: bool
                  ) -> dict[str, Any] | None:
@@ -373,8 +502,8 @@ class Provisioner:
 
     def create(self, uid: str, name: str, values: dict[str, Any]) -> None:
         sending = self.sendable(values)
-        request, = self.dialect.render(Intent("create_user", {"person": _person(sending)}))
-        resp = self.send(uid, name, USER, logs.CREATE, request)
+        resp = self.perform(uid, name, USER, logs.CREATE,
+                            Intent("create_user", {"person": _person(sending)}))
         if resp is None:
             return
         rid = self.created(USER, "/Users", uid, name, resp)
@@ -391,14 +520,14 @@ class Provisioner:
         reactivate request. Returns whether everything went through."""
         active = changes.get(ACTIVE)
         rest = {p: v for p, v in changes.items() if p != ACTIVE}
-        requests: list[Request] = []
+        intents: list[Intent] = []
         current = fresh
         if rest:
             if current is None:
                 current = self.current_of(uid, name, link, rest)
                 if current is False:
                     return False
-            requests += self.dialect.render(Intent("update_user", {
+            intents.append(Intent("update_user", {
                 "id": link.target, "changes": _person(rest), "current": current}))
         if ACTIVE in changes:
             kind = "reactivate_user" if active else "deactivate_user"
@@ -408,11 +537,10 @@ class Provisioner:
                     return False
             if isinstance(current, dict) and rest:
                 current = _applied(current, rest)
-            requests += self.dialect.render(Intent(kind, {"id": link.target,
-                                                          "current": current or {}}))
+            intents.append(Intent(kind, {"id": link.target, "current": current or {}}))
         action = logs.DISABLE if active is False else logs.UPDATE
-        for request in requests:
-            if self.send(uid, name, USER, action, request, target=link.target) is None:
+        for intent in intents:
+            if self.perform(uid, name, USER, action, intent, target=link.target) is None:
                 return False
         link.sent = self._digest(link.sent, changes)
         self._write(self._entry(USER, action, logs.SUCCESS, uid, link.target, name,
@@ -458,11 +586,10 @@ class Provisioner:
         if not changes:
             return
         name = _name(source)
-        request, = self.dialect.render(Intent("update_user", {
-            "id": link.target, "changes": _person(changes),
-            "current": self.current_of(uid, name, link, changes)}))
-        if self.send(uid, name, USER, logs.UPDATE, request, target=link.target,
-                     reference=True) is None:
+        intent = Intent("update_user", {"id": link.target, "changes": _person(changes),
+                                        "current": self.current_of(uid, name, link, changes)})
+        if self.perform(uid, name, USER, logs.UPDATE, intent, target=link.target,
+                        reference=True) is None:
             return
         link.sent = self._digest(link.sent, changes)
         self._write(self._entry(USER, logs.UPDATE, logs.SUCCESS, uid, link.target, name,
@@ -473,10 +600,10 @@ class Provisioner:
         del self.links[uid]
         if not link.managed:
             return
-        request, = self.dialect.render(Intent("delete_user", {"id": link.target,
-                                                              "current": {}}))
-        action = logs.DELETE if request.method == "DELETE" else logs.DISABLE
-        if self.send(uid, uid, USER, action, request, target=link.target) is None:
+        intent = Intent("delete_user", {"id": link.target, "current": {}})
+        deletes = self.dialect.render(intent)[0].method == "DELETE"
+        action = logs.DELETE if deletes else logs.DISABLE
+        if self.perform(uid, uid, USER, action, intent, target=link.target) is None:
             return
         self._write(self._entry(USER, action, logs.SUCCESS, uid, link.target, uid,
                                 reason="deleted in Entra"))
@@ -511,24 +638,47 @@ class Provisioner:
             found = self.lookup(gid, name, GROUP, attribute, values.get(attribute, name))
             if found is None:
                 return
-            if found:
-                self.groups[gid] = GroupLink(str(found[0].get("id")), name, set())
-                self._write(self._entry(GROUP, logs.UPDATE, logs.SUCCESS, gid,
-                                        self.groups[gid].target, name, reason=f"matched the "
-                                        f"existing group by {attribute} eq {name!r}: linked"))
-                link = self.groups[gid]
-            else:
+            if not found:
                 self.create_group(gid, name, values)
                 return
+            hit = found[0]
+            external = hit.get("externalId")
+            link = GroupLink(str(hit.get("id")), str(hit.get("displayName") or name), set(),
+                             external if isinstance(external, str) else None)
+            self.groups[gid] = link
+            reason = f"matched the existing group by {attribute} eq {name!r}: linked"
+            if not self.update_group(gid, link, name, values, reason=reason):
+                self._write(self._entry(GROUP, logs.UPDATE, logs.SUCCESS, gid, link.target,
+                                        name, reason=reason))
+            return
+        self.update_group(gid, link, name, values)
+
+    def update_group(self, gid: str, link: GroupLink, name: str, values: dict[str, Any], *,
+                     reason: str | None = None) -> bool:
+        """Send the group's mapped attributes that differ from what the target holds (a
+        rename; an externalId, e.g. of a group linked by name). Returns whether it sent any."""
+        changes: dict[str, Any] = {}
         if link.name != name:
-            request, = self.dialect.render(Intent("rename_group", {
-                "id": link.target, "displayName": name,
-                "current": {"id": link.target, "displayName": link.name}}))
-            if self.send(gid, name, GROUP, logs.UPDATE, request, target=link.target) is None:
-                return
-            link.name = name
+            changes["displayName"] = name
+        external = values.get("externalId")
+        if external not in (None, "") and str(external) != link.external:
+            changes["externalId"] = str(external)
+        if not changes:
+            return False
+        intent = Intent("update_group", {
+            "id": link.target, "changes": changes,
+            "current": {"id": link.target, "displayName": link.name,
+                        **({"externalId": link.external} if link.external else {})}})
+        sends = bool(self.dialect.render(intent))
+        if sends and self.perform(gid, name, GROUP, logs.UPDATE, intent,
+                                  target=link.target) is None:
+            return True
+        link.name = name
+        link.external = changes.get("externalId", link.external)
+        if sends:
             self._write(self._entry(GROUP, logs.UPDATE, logs.SUCCESS, gid, link.target, name,
-                                    changed=("displayName",)))
+                                    changed=tuple(changes), reason=reason))
+        return sends
 
     def created(self, kind: str, endpoint: str, sid: str, name: str,
                 resp: httpx.Response) -> str | None:
@@ -546,39 +696,40 @@ class Provisioner:
         return rid
 
     def create_group(self, gid: str, name: str, values: dict[str, Any]) -> None:
-        request, = self.dialect.render(Intent("create_group", {
+        resp = self.perform(gid, name, GROUP, logs.CREATE, Intent("create_group", {
             "displayName": name, "externalId": values.get("externalId"), "members": []}))
-        resp = self.send(gid, name, GROUP, logs.CREATE, request)
         if resp is None:
             return
         rid = self.created(GROUP, "/Groups", gid, name, resp)
         if rid is None:
             return
-        self.groups[gid] = GroupLink(rid, name, set())
+        external = values.get("externalId")
+        self.groups[gid] = GroupLink(rid, name, set(), None if external in (None, "")
+                                     else str(external))
         self._write(self._entry(GROUP, logs.CREATE, logs.SUCCESS, gid, rid, name,
                                 changed=tuple(p for p in ("displayName", "externalId")
                                               if values.get(p))))
 
-    def membership(self, gid: str) -> None:
+    def membership(self, gid: str, *, only: set[str] | None = None) -> None:
         """Add the provisioned direct members the target lacks, remove those that left, in one
-        PATCH each way (Entra's multi-member PATCH)."""
+        PATCH each way (Entra's multi-member PATCH); `only`: add just these (on demand)."""
         link = self.groups[gid]
         wanted = {u for u in self.directory.user_members(gid) if u in self.links}
         # A member whose user was deleted left the group with it (RFC 7644 §3.6).
         link.members = {u for u in link.members if u in self.links}
         adding = sorted(wanted - link.members)
         removing = sorted(link.members - wanted)
+        if only is not None:
+            adding, removing = [u for u in adding if u in only], []
         current = {"id": link.target, "displayName": link.name,
                    "members": [{"value": self.links[u].target} for u in sorted(link.members)]}
         for kind, uids in (("add_members", adding), ("remove_members", removing)):
             if not uids:
                 continue
             targets = [self.links[u].target for u in uids]
-            requests = self.dialect.render(Intent(kind, {"id": link.target, "members": targets,
-                                                         "current": current}))
-            ok = all(self.send(gid, link.name, GROUP, logs.UPDATE, r, target=link.target,
-                               reference=True) is not None for r in requests)
-            if not ok:
+            intent = Intent(kind, {"id": link.target, "members": targets, "current": current})
+            if self.perform(gid, link.name, GROUP, logs.UPDATE, intent, target=link.target,
+                            reference=True) is None:
                 continue
             if kind == "add_members":
                 link.members |= {self.links[u].source for u in uids}
@@ -592,8 +743,9 @@ class Provisioner:
 
     def drop_group(self, gid: str) -> None:
         link = self.groups.pop(gid)
-        request, = self.dialect.render(Intent("delete_group", {"id": link.target}))
-        if self.send(gid, link.name, GROUP, logs.DELETE, request, target=link.target) is None:
+        if self.perform(gid, link.name, GROUP, logs.DELETE,
+                        Intent("delete_group", {"id": link.target}),
+                        target=link.target) is None:
             return
         self._write(self._entry(GROUP, logs.DELETE, logs.SUCCESS, gid, link.target, link.name,
                                 reason="out of scope or deleted in Entra"))
@@ -606,8 +758,7 @@ class Provisioner:
         lookup failed or found several (logged)."""
         intent = (Intent("find_user", {"attribute": attribute, "value": str(value)})
                   if kind == USER else Intent("find_group", {"displayName": str(value)}))
-        request, = self.dialect.render(intent)
-        resp = self.send(sid, name, kind, logs.OTHER, request)
+        resp = self.perform(sid, name, kind, logs.OTHER, intent)
         if resp is None:
             return None
         body = _json(resp)
@@ -627,10 +778,25 @@ class Provisioner:
             return None
         return [h for h in hits if isinstance(h, dict)]
 
+    def perform(self, sid: str, name: str, kind: str, action: str, intent: Intent, *,
+                target: str | None = None, reference: bool = False) -> httpx.Response | None:
+        """`intent` as the dialect sends it: each of its requests sent; the last answer, or
+        None when one was refused or failed (logged)."""
+        requests = self.dialect.render(intent)
+        resp = None
+        for request in requests:
+            resp = self.send(sid, name, kind, action, request, target=target,
+                             reference=reference, intent=(intent, requests))
+            if resp is None:
+                return None
+        return resp
+
     def send(self, sid: str, name: str, kind: str, action: str, request: Request, *,
-             target: str | None = None, reference: bool = False) -> httpx.Response | None:
+             target: str | None = None, reference: bool = False,
+             intent: tuple[Intent, list[Request]] | None = None) -> httpx.Response | None:
         """Send with retries; a refusal or a failure is logged (and the object retried next
-        cycle) and gives None."""
+        cycle) and gives None. With `diagnose`, a 4xx refusal of `intent` (the intent and
+        the requests it was sent as) is examined for the dialect quirks it refused."""
         try:
             resp = self.retry(lambda: _send(self.client, request))
         except TargetError as exc:
@@ -644,7 +810,25 @@ class Provisioner:
                               f"{request.method} {request.path.split('?')[0]} was refused")
         self._write(entry, reference=reference)
         self.pending.add(sid)
+        if self.diagnose and intent is not None and 400 <= resp.status_code < 500 \
+                and resp.status_code != 401:
+            quirks = self.dialect.refused(*intent, lambda plain: self._goes_through(
+                plain.render(intent[0])))
+            if quirks:
+                raise QuirkRefused(entry, quirks, resp)
         return None
+
+    def _goes_through(self, requests: list[Request]) -> bool:
+        """Whether every request succeeds (what one creates is told to `on_created`)."""
+        for request in requests:
+            resp = _send(self.client, request)
+            if not resp.is_success:
+                return False
+            body = _json(resp) if request.method == "POST" else None
+            if isinstance(body, dict) and isinstance(body.get("id"), str) \
+                    and self.on_created is not None:
+                self.on_created(request.path.split("?")[0], body["id"])
+        return True
 
     def _refused(self, entry: Entry, resp: httpx.Response, what: str) -> Entry:
         verdict = self.rules.status(resp.status_code)
@@ -761,6 +945,12 @@ def _hash(value: Any) -> int:
     except TypeError:
         found = hash((type(value).__name__, repr(value)))
     return found or 1
+
+
+def _folded(attribute: str, value: Any) -> int:
+    """A matching value's digest, case folded: Entra's source match and a target's userName
+    match are both case-insensitive (RFC 7643 §4.1.1 caseExact false)."""
+    return _hash((attribute.lower(), value.casefold() if isinstance(value, str) else value))
 
 
 def _same(got: Any, wanted: Any) -> bool:

@@ -44,6 +44,14 @@ class Quirk:
     tolerance: str | None = None
     shape: str | None = None
 
+    def explained(self, dialect: str) -> list[str]:
+        """What the quirk is, where it is documented, and the bridge tolerance that takes it."""
+        lines = [f"{dialect}'s quirk {self.name!r} ({self.says}); source: {self.source}"]
+        if self.tolerance:
+            lines.append(f"  a bridge accepts it with the tolerance {self.tolerance!r} "
+                         "(scimcert/scim/tolerance.py)")
+        return lines
+
 
 @dataclass(frozen=True)
 class Dialect:
@@ -84,6 +92,26 @@ class Dialect:
         if quirk.shape in plain:
             shape[quirk.shape] = plain[quirk.shape]
         return replace(self, shape=shape)
+
+    def refused(self, intent: Intent, sent: list[Request],
+                goes_through: Callable[[Dialect], bool]) -> tuple[Quirk, ...]:
+        """The quirks a target refused in the requests `sent` for `intent`: the first whose
+        removal alone lets the intent through, else the fewest, taken in the dialect's order,
+        whose removal together does (Entra's "Replace" with "False" needs two).
+        `goes_through(dialect)` sends the intent as `dialect` renders it and says whether
+        every request succeeded; the caller sends it only after a 4xx, which leaves the
+        resource unchanged (RFC 7644 §3.5.2), so the intent can be sent again."""
+        in_play = [q for q in self.quirks
+                   if q.shape is not None and self.without(q).render(intent) != sent]
+        for quirk in in_play:
+            if goes_through(self.without(quirk)):
+                return (quirk,)
+        plain = self
+        for count, quirk in enumerate(in_play, start=1):
+            plain = plain.without(quirk)
+            if count > 1 and goes_through(plain):
+                return tuple(in_play[:count])
+        return ()
 
     # -- spelling
 
@@ -300,18 +328,32 @@ def create_group(d: Dialect, args: dict[str, Any]) -> list[Request]:
 
 
 def rename_group(d: Dialect, args: dict[str, Any]) -> list[Request]:
+    return update_group(d, {**args, "changes": {"displayName": args["displayName"]}})
+
+
+def update_group(d: Dialect, args: dict[str, Any]) -> list[Request]:
+    """The group's own attributes changed (displayName, externalId): a replace of each, or the
+    group sent whole by a client that PUTs. A dialect that does not send a group's externalId
+    (`group_external_id` false) sends nothing for it."""
+    changes = {k: v for k, v in args["changes"].items()
+               if k != "externalId" or d.shape.get("group_external_id", True)}
+    if not changes:
+        return []
     where = f"/Groups/{args['id']}"
-    style = d.shape["group_update"]
-    if style == "put":
-        return [Request("PUT", where, body=_put_group(args["current"],
-                                                      displayName=args["displayName"]))]
-    return [Request("PATCH", where, body=d.patch(_rename(d, args["id"], args["displayName"])))]
+    if d.shape["group_update"] == "put":
+        return [Request("PUT", where, body=_put_group(args["current"], **changes))]
+    return [Request("PATCH", where, body=d.patch(*_group_ops(d, args["id"], changes)))]
+
+
+def _group_ops(d: Dialect, rid: str, changes: dict[str, Any]) -> list[dict[str, Any]]:
+    if d.shape.get("rename") == "pathless-id":
+        return [{"op": d.op("replace"), "value": {"id": rid, **changes}}]
+    return [{"op": d.op("replace"), "path": key, "value": value}
+            for key, value in changes.items()]
 
 
 def _rename(d: Dialect, rid: str, name: str) -> dict[str, Any]:
-    if d.shape.get("rename") == "pathless-id":
-        return {"op": d.op("replace"), "value": {"id": rid, "displayName": name}}
-    return {"op": d.op("replace"), "path": "displayName", "value": name}
+    return _group_ops(d, rid, {"displayName": name})[0]
 
 
 def _put_group(current: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -381,7 +423,7 @@ RENDER: dict[str, Callable[[Dialect, dict[str, Any]], list[Request]]] = {
     "update_user": update_user, "change_username": change_username,
     "deactivate_user": deactivate_user, "reactivate_user": reactivate_user,
     "delete_user": delete_user, "find_group": find_group, "create_group": create_group,
-    "rename_group": rename_group, "add_members": add_members,
+    "rename_group": rename_group, "update_group": update_group, "add_members": add_members,
     "remove_members": remove_members, "replace_members": replace_members,
     "delete_group": delete_group,
 }

@@ -135,9 +135,10 @@ class Directory:
         assigned to the app (a group inside an assigned group is not read)."""
         return gid in self.groups and (self.scoping == ALL or gid in self.assignments)
 
-    def soft_deleted(self, uid: str) -> bool:
-        """Entra's computed `IsSoftDeleted` (see the module doc)."""
-        user = self.users[uid]
+    def soft_deleted(self, uid: str, user: dict[str, Any] | None = None) -> bool:
+        """Entra's computed `IsSoftDeleted` (see the module doc); `user`: its record, when
+        already read (a generated tenant computes it on each read)."""
+        user = self.users[uid] if user is None else user
         return (not self.in_scope(uid) or bool(user.get("softDeleted"))
                 or user.get("accountEnabled", True) is False)
 
@@ -153,7 +154,7 @@ class Directory:
             alias = upn.split(GUEST, 1)[0]
             local, _, domain = alias.rpartition("_")
             out["userPrincipalName"] = f"{local}@{domain}" if local else alias
-        out["IsSoftDeleted"] = self.soft_deleted(uid)
+        out["IsSoftDeleted"] = self.soft_deleted(uid, user)
         return out
 
     def user_members(self, gid: str) -> list[str]:
@@ -268,6 +269,15 @@ class Directory:
             if any(isinstance(n, str) and n.casefold() == folded for n in names):
                 return uid
         return None
+
+
+    def find_group(self, text: str) -> str | None:
+        """The id of the group `text` names: its id or displayName (any case)."""
+        if text in self.groups:
+            return text
+        folded = text.casefold()
+        return next((gid for gid, group in self.groups.items()
+                     if group.displayName.casefold() == folded), None)
 
 
 def _group(data: dict[str, Any]) -> Group:

@@ -28,8 +28,8 @@ ENDPOINTS = {"user": "/Users", "group": "/Groups"}
 # §3.5.1; a difference of members needs the members held).
 ON_RESOURCE = {
     "update_user": "user", "change_username": "user", "deactivate_user": "user",
-    "reactivate_user": "user", "rename_group": "group", "add_members": "group",
-    "remove_members": "group", "replace_members": "group",
+    "reactivate_user": "user", "rename_group": "group", "update_group": "group",
+    "add_members": "group", "remove_members": "group", "replace_members": "group",
 }
 
 
@@ -96,24 +96,12 @@ class Driver:
 
     def refused_quirks(self, client: Client, intent: Intent, sent: list[Request],
                        failure: StepFailed) -> tuple[Quirk, ...]:
-        """The quirks the target refused: the first whose removal alone lets the same step
-        through, else the fewest, taken in the dialect's order, whose removal together does
-        (Entra's "Replace" with "False" needs two). Only a 4xx refusal is examined: it leaves
-        the resource unchanged (RFC 7644 §3.5.2), so the step can be sent again."""
+        """The quirks the target refused (Dialect.refused); only a 4xx refusal is examined."""
         status = failure.response.status_code if failure.response is not None else 0
         if not 400 <= status < 500 or failure.expected == 401:
             return ()
-        in_play = [q for q in self.dialect.quirks
-                   if q.shape is not None and self.dialect.without(q).render(intent) != sent]
-        for quirk in in_play:
-            if self.goes_through(client, self.dialect.without(quirk), intent):
-                return (quirk,)
-        plain = self.dialect
-        for count, quirk in enumerate(in_play, start=1):
-            plain = plain.without(quirk)
-            if count > 1 and self.goes_through(client, plain, intent):
-                return tuple(in_play[:count])
-        return ()
+        return self.dialect.refused(intent, sent,
+                                    lambda plain: self.goes_through(client, plain, intent))
 
     def goes_through(self, client: Client, dialect: Dialect, intent: Intent) -> bool:
         return all(self.send(client, r).is_success for r in dialect.render(intent))

@@ -9,7 +9,8 @@ from typing import Any
 KINDS = (
     "test_connection", "find_user", "create_user", "update_user", "change_username",
     "deactivate_user", "reactivate_user", "delete_user", "find_group", "create_group",
-    "rename_group", "add_members", "remove_members", "replace_members", "delete_group",
+    "rename_group", "update_group", "add_members", "remove_members", "replace_members",
+    "delete_group",
 )
 # The neutral Person: Entra-like names a dialect maps to SCIM attributes.
 PERSON = ("userName", "externalId", "displayName", "givenName", "familyName", "email",

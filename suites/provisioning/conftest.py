@@ -7,7 +7,8 @@ mapping cut to what the target declares, a simulator registering what it creates
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,11 +17,11 @@ import pytest
 from scimcert import paths
 from scimcert.harness import cases
 from scimcert.harness.cases import fill
-from scimcert.harness.checks import expect, precondition
+from scimcert.harness.checks import expect, fail, precondition
 from scimcert.harness.factory import declared_part
 from scimcert.harness.lookup import declared
 from scimcert.idp import log as logs
-from scimcert.idp.cycle import Provisioner
+from scimcert.idp.cycle import Cycle, Provisioner, QuirkRefused
 from scimcert.idp.dialect import PATHS, Dialect
 from scimcert.idp.directory import Directory
 from scimcert.idp.intent import Intent
@@ -127,12 +128,28 @@ def fitted(scenario: dict[str, Any], registry: Registry, user_type: ResourceType
 
 @dataclass
 class Sync:
-    """A simulator over the suite tenant (names of this test's own) and what it logs."""
+    """A simulator over the suite tenant (names of this test's own) and what it logs.
+
+    `cycles`, `on_demand` and `on_demand_group` run it; a request the target refused for a
+    quirk of Entra's (the same intent without it went through) fails the test there, filed
+    under the quirk's requirement rather than the flow's: the cause, not its consequence."""
 
     run: Provisioner
     log: logs.Kept
     directory: Directory
     prefix: str
+
+    def cycles(self, count: int = 1) -> list[Cycle]:
+        with quirks_named(self.run.dialect):
+            return self.run.run(count)
+
+    def on_demand(self, user: str) -> list[logs.Entry]:
+        with quirks_named(self.run.dialect):
+            return self.run.on_demand(user)
+
+    def on_demand_group(self, group: str, members: list[str]) -> list[logs.Entry]:
+        with quirks_named(self.run.dialect):
+            return self.run.on_demand_group(group, members)
 
     def target(self, source: str) -> str | None:
         """The target's id of the directory user or group `source`, once linked or created."""
@@ -153,10 +170,27 @@ def sync(make, scim, target, registry, user_type, group_type) -> Callable[..., S
         kept = logs.Kept()
         run = Provisioner(client or scim, directory,
                           declared_mapping(registry, user_type, group_type),
-                          kept, on_created=make.cleanup.register, **options)
+                          kept, on_created=make.cleanup.register,
+                          **{"diagnose": True, **options})
         return Sync(run, kept, directory, prefix)
 
     return build
+
+
+@contextmanager
+def quirks_named(dialect: Dialect) -> Iterator[None]:
+    try:
+        yield
+    except QuirkRefused as exc:
+        details = ["refused " + line if not line.startswith(" ") else line
+                   for quirk in exc.quirks for line in quirk.explained(dialect.name)]
+        details.append("the same request without " + ("it" if len(exc.quirks) == 1
+                                                       else "them") + " went through")
+        raise fail(f"{dialect.name}: {exc.entry.reason}", expected="2xx",
+                   actual=exc.response.status_code,
+                   exchange=exc.response.extensions.get("scimcert.exchange"), details=details,
+                   requirement=next((q.requirement for q in exc.quirks if q.requirement),
+                                    None)) from None
 
 
 def declared_mapping(registry: Registry, user_type: ResourceType | None,

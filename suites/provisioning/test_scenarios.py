@@ -143,13 +143,7 @@ def check_state(scim, registry, user_type, group_type, driver, state) -> None:
 
 
 def quirk_lines(name: str, quirks: tuple[Quirk, ...]) -> list[str]:
-    lines = []
-    for quirk in quirks:
-        lines.append(f"{name}'s quirk {quirk.name!r} ({quirk.says}); source: {quirk.source}")
-        if quirk.tolerance:
-            lines.append(f"  a bridge accepts it with the tolerance {quirk.tolerance!r} "
-                         "(scimcert/scim/tolerance.py)")
-    return lines
+    return [line for quirk in quirks for line in quirk.explained(name)]
 
 
 # The RFC requirement of each kind of step an RFC client sends: where its refusal is filed when

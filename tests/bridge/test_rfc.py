@@ -36,16 +36,13 @@ def test_every_rfc_requirement_is_met(outcomes):
     assert unmet.keys() == SUITE_GAPS, unmet
 
 
-# The simulated Entra cycles (suites/provisioning/test_sync.py) send what Entra sends, so the
-# strict bridge refuses them too; their failures are filed under the flow, not yet under the
-# quirk the bridge refused (the dialect scenarios do that by re-sending without each quirk).
-CYCLES = {"entra/provisioning/initial-cycle", "entra/provisioning/incremental-cycle",
-          "entra/provisioning/deactivate", "entra/provisioning/group-sync",
-          "1password/provisioning/switched-off"}
+# The plain RFC bridge has no 1Password policy, so no provisioning switch: the cycle it should
+# refuse goes on. Not a tolerance; the requirement fails by the bridge's design.
+POLICY = {"1password/provisioning/switched-off"}
 
 
 def test_exactly_the_requirements_the_tolerances_serve_fail(outcomes):
-    served = {tolerance.requirement(name) for name in tolerance.names()} - {None} | CYCLES
+    served = {tolerance.requirement(name) for name in tolerance.names()} - {None} | POLICY
     failed = {r for r, (outcome, _) in outcomes.items()
               if not r.startswith("rfc") and outcome == "failed"}
     assert failed == served

@@ -87,22 +87,19 @@ class Run:
         return "\n".join([*lines, f"pytest exit code {self.returncode}; last lines:", self.tail])
 
 
-def run_env(pycache: Path) -> dict[str, str]:
-    """The subprocess environment: none of the outer run's settings, bytecode cached aside."""
+def run_env() -> dict[str, str]:
+    """The subprocess environment: none of the outer run's settings (bytecode cached aside:
+    tests/conftest.py)."""
     env = environment()
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    # Every run imports and assertion-rewrites the same ~120 modules; caching their bytecode in
-    # a private folder (never in the tree) halves the time of each run after the first.
-    env["PYTHONPYCACHEPREFIX"] = str(pycache)
     # The harness plugin comes from conftest.py; the installed third-party plugins (xdist,
     # hypothesis, allure) play no part in a verdict and cost a tenth of each run to load.
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     return env
 
 
-def run_suites(plan: Plan, pycache: Path, targets: tuple[str, ...] | None = None) -> Run:
+def run_suites(plan: Plan, targets: tuple[str, ...] | None = None) -> Run:
     """Run the suites as `plan` says, in a subprocess, and read its conformance report."""
-    env = run_env(pycache)
+    env = run_env()
     with tempfile.TemporaryDirectory(prefix="scimcert-broken-") as tmp:
         report = Path(tmp)
         done = subprocess.run(plan.command(report, targets), cwd=paths.root(), env=env,
@@ -118,9 +115,8 @@ def run_suites(plan: Plan, pycache: Path, targets: tuple[str, ...] | None = None
 class Runs:
     """Suite runs by plan, each started once on a small thread pool and awaited on demand."""
 
-    def __init__(self, workers: int, pycache: Path) -> None:
+    def __init__(self, workers: int) -> None:
         self.pool = ThreadPoolExecutor(max_workers=workers)
-        self.pycache = pycache
         self.started: dict[Plan, Future[Run]] = {}
 
     def start(self, plan: Plan) -> None:
@@ -129,7 +125,7 @@ class Runs:
             return
         reference = reference_plan()
         if plan == reference:
-            self.started[plan] = self.pool.submit(run_suites, plan, self.pycache)
+            self.started[plan] = self.pool.submit(run_suites, plan)
             return
         self.start(reference)
         self.started[plan] = self.pool.submit(self.narrowed, plan, reference)
@@ -137,7 +133,7 @@ class Runs:
     def narrowed(self, plan: Plan, reference: Plan) -> Run:
         # The pool runs jobs in the order queued, so the reference run has started by now.
         targets = self.started[reference].result().files_of(plan.requirements)
-        return run_suites(plan, self.pycache, targets)
+        return run_suites(plan, targets)
 
     def result(self, plan: Plan) -> Run:
         self.start(plan)
@@ -173,9 +169,9 @@ def planned(item: pytest.Item) -> Plan | None:
 
 
 @pytest.fixture(scope="module")
-def runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+def runs(request: pytest.FixtureRequest):
     """The suite runs; outside xdist workers, every run a selected test needs starts at once."""
-    pool = Runs(WORKERS, tmp_path_factory.mktemp("pycache"))
+    pool = Runs(WORKERS)
     if not hasattr(request.config, "workerinput"):
         for item in request.session.items:
             plan = planned(item)
@@ -245,8 +241,8 @@ def test_interop_mode_meets_every_profile_requirement(runs):
 
 
 @pytest.mark.parametrize("requirement", sorted(ELSEWHERE))
-def test_correct_variant_meets_what_the_reference_cannot_show(requirement, tmp_path):
-    run = run_suites(Plan(ELSEWHERE[requirement], (requirement,), True), tmp_path)
+def test_correct_variant_meets_what_the_reference_cannot_show(requirement):
+    run = run_suites(Plan(ELSEWHERE[requirement], (requirement,), True))
     found = run.outcome(requirement)
     assert found == MET, run.explain(MET, {requirement: found})
 

@@ -31,6 +31,20 @@ def test_sync_on_demand_provisions_one_user(capsys):
     assert "summary: 1 success, 0 skipped, 0 failure" in capsys.readouterr().out
 
 
+def test_sync_on_demand_provisions_one_group_with_the_chosen_members(capsys):
+    assert sync("--on-demand-group", "Engineering", "--member", "Omar Haddad") == 0
+    out = capsys.readouterr().out
+    assert "Group  Create   Success  Engineering" in out
+    assert "+1 member(s)" in out and "summary: 3 success, 0 skipped, 0 failure" in out
+
+
+def test_members_go_with_an_on_demand_group_and_five_at_most(capsys):
+    assert sync("--member", "Omar Haddad") == 2
+    assert "--member chooses members of --on-demand-group" in capsys.readouterr().err
+    assert sync("--on-demand-group", "Engineering", *["--member", "x"] * 6) == 2
+    assert "at most 5 members" in capsys.readouterr().err
+
+
 def test_sync_exits_1_when_something_failed(capsys, tmp_path, monkeypatch):
     from scimcert.harness import sync as command
     from scimcert.idp.cycle import Provisioner

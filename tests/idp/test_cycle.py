@@ -75,6 +75,11 @@ def test_the_initial_cycle_leaves_exactly_the_mapped_users_and_groups():
     linked = kept.of(source=uid(6))[0]
     assert (linked.action, linked.changed) == (logs.UPDATE,
                                                ("userName", "preferredLanguage", "externalId"))
+    # Finance, linked by name, gets the externalId the group mapping sends (objectId).
+    finance = next(g for g in directory.groups.values() if g.displayName == "Finance")
+    assert groups["Finance"]["externalId"] == finance.id
+    linked = kept.of(source=finance.id, action=logs.UPDATE)[0]
+    assert linked.changed == ("externalId",) and "linked" in linked.reason
 
 
 def test_the_second_cycle_sends_only_the_changes():
@@ -181,6 +186,45 @@ def test_provision_on_demand_creates_one_user():
     assert sorted(names) == ["Sam.Okafor@larkspur.example", "aiko.tanaka@larkspur.example"]
 
 
+def test_provision_on_demand_of_a_group_creates_it_with_the_chosen_members():
+    directory = Directory.load(EXAMPLE)
+    engineering = next(g for g in directory.groups.values() if g.displayName == "Engineering")
+    with bridge(directory) as (client, _):
+        run, _ = provisioner(client, directory)
+        first = run.on_demand_group("engineering", ["Omar Haddad"])
+        second = run.on_demand_group(engineering.id, ["ines.duarte@larkspur.example"])
+        group, = client.get("/Groups", params={
+            "filter": 'displayName eq "Engineering"'}).json()["Resources"]
+        names = [u["userName"] for u in listed(client, "/Users")]
+    assert [(e.object, e.action) for e in first] == [
+        ("User", "Create"), ("Group", "Create"), ("Group", "Update")]
+    assert [(e.object, e.action) for e in second] == [("User", "Create"), ("Group", "Update")]
+    assert sorted(m["display"] for m in group["members"]) == ["Inês Duarte", "Omar Haddad"]
+    assert len(names) == 3
+
+
+@pytest.mark.parametrize(("group", "members", "reason"), [
+    ("Nope", [], "no group 'Nope' in the directory"),
+    ("Engineering", ["u"] * 6,
+     "provision on demand takes at most 5 members of a group (6 chosen)"),
+    ("Engineering", ["Noah Williams"], "'Noah Williams' is not a user member of the group"),
+])
+def test_an_on_demand_group_run_refuses_what_entra_would_not_offer(group, members, reason):
+    directory = Directory.load(EXAMPLE)
+    sent: list[str] = []
+    run, _ = provisioner(scripted(lambda r: sent.append(r.method) or listing()), directory)
+    failure, = run.on_demand_group(group, members)
+    assert (failure.status, failure.reason) == ("Failure", reason) and sent == []
+
+
+def test_an_on_demand_group_out_of_scope_is_skipped():
+    directory = Directory.load(EXAMPLE)
+    platform = next(g for g in directory.groups.values() if g.displayName == "Platform Team")
+    run, _ = provisioner(scripted(lambda r: listing()), directory)
+    skipped, = run.on_demand_group(platform.id)
+    assert (skipped.status, skipped.reason) == ("Skipped", "out of scope: not assigned to the app")
+
+
 def test_provisioning_switched_off_fails_the_connection_test_with_the_bridges_words():
     directory = Directory.load(EXAMPLE)
     with bridge(directory, provisioning=False) as (client, account):
@@ -258,6 +302,42 @@ def test_two_target_users_matching_are_duplicate_target_entries():
     run, kept = provisioner(scripted(target(httpx.Response(201), hits)), one_user())
     run.run(1)
     assert [e.code for e in kept.of(status=logs.FAILURE)] == ["DuplicateTargetEntries"]
+
+
+def test_two_directory_users_with_one_matching_value_are_duplicate_source_entries():
+    directory = Directory.load(EXAMPLE)
+    # Aiko's mail given to a joiner in another case: neither is matched, both are retried.
+    aiko = directory.users[uid(9)]
+    with bridge(directory) as (client, _):
+        run, kept = provisioner(client, directory)
+        run.cycle()
+        touched = directory.apply([{"op": "addUser", "user": {
+            "id": "joiner", "userPrincipalName": "aiko2@larkspur.example",
+            "mail": aiko["mail"].upper(), "mailNickname": "aiko2", "displayName": "Aiko T.",
+            "accountEnabled": True}}, {"op": "assign", "principal": "joiner"}])
+        run.cycle(touched)
+        found = client.get("/Users", params={"filter": f'userName eq "{aiko["mail"]}"'})
+    failure, = kept.of(cycle=2, status=logs.FAILURE)
+    assert (failure.source, failure.code) == ("joiner", "DuplicateSourceEntries")
+    assert "mail" not in failure.reason and "userName" in failure.reason
+    assert found.json()["totalResults"] == 1
+    assert "joiner" in run.pending
+
+
+def test_the_first_cycle_creates_neither_of_two_users_sharing_a_matching_value():
+    directory = one_user()
+    directory.users["u2"] = {**directory.users["u1"], "id": "u2", "mailNickname": "u2"}
+    sent: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(request.method)
+        return listing()
+
+    run, kept = provisioner(scripted(handle), directory)
+    run.run(1)
+    assert [(e.source, e.code) for e in kept.of(status=logs.FAILURE)] == [
+        ("u1", "DuplicateSourceEntries"), ("u2", "DuplicateSourceEntries")]
+    assert "POST" not in sent
 
 
 def test_a_429_is_retried_after_retry_after_and_then_succeeds():

@@ -111,6 +111,47 @@ class MemberRemovalClearsGroup(Pipeline):
 
 
 @defect(
+    "member-add-replaces-members",
+    requirements=["entra/provisioning/on-demand-group"],
+    summary="An add of members replaces the group's members instead of adding to them",
+    proves=["provisioning/test_sync.py::"
+            "test_provision_on_demand_of_a_group_adds_the_chosen_members"],
+)
+class MemberAddReplacesMembers(Pipeline):
+    """Reads an `add` of `members` as a `replace`: a group filled one on-demand run at a time
+    keeps only the last run's members (RFC 7644 §3.5.2.1: add adds to a multi-valued
+    attribute)."""
+
+    def patch(self, rtype: str, rid: str, message: Any, if_match: str | None = None
+              ) -> Resource:
+        if rtype == "Group" and isinstance(message, dict):
+            message = copy.deepcopy(message)
+            for op in message.get("Operations") or []:
+                if isinstance(op, dict) and str(op.get("op", "")).lower() == "add" \
+                        and str(op.get("path", "")).lower() == "members":
+                    op["op"] = "replace"
+        return super().patch(rtype, rid, message, if_match)
+
+
+@defect(
+    "group-external-id-kept",
+    requirements=["1password/provisioning/managed-groups"],
+    summary="A group's externalId is stored on create but an update of it is ignored",
+    proves=["provisioning/test_sync.py::test_an_existing_group_with_the_same_name_is_linked"],
+)
+class GroupExternalIdKept(Pipeline):
+    """Keeps the externalId a group was created with (none, for a group made in the app),
+    answering the update as applied."""
+
+    def update(self, rtype: str, old: Resource, resource: Resource) -> Resource:
+        if rtype == "Group":
+            resource = {k: v for k, v in resource.items() if k != "externalId"}
+            if "externalId" in old:
+                resource["externalId"] = old["externalId"]
+        return super().update(rtype, old, resource)
+
+
+@defect(
     "username-filter-case-sensitive",
     requirements=["1password/provisioning/link-existing"],
     summary="userName eq matches only the exact case of the stored userName",
