@@ -35,7 +35,8 @@ def run_suites(report: Path, *args: str, suites: tuple[str, ...] = ()) -> tuple[
     show when it wrote none. No setting of the outer run reaches it (tests/inner.py)."""
     targets = [str(paths.suites() / s) for s in suites] or [str(paths.suites())]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", *targets, "-p", "no:cacheprovider", "-q",
+        [sys.executable, "-m", "pytest", *targets, "-p", "no:cacheprovider",
+         "-p", "no:unraisableexception", "-q",
          "--scim-report", str(report), *args],
         cwd=paths.root(), env=environment(), capture_output=True, text=True, timeout=300,
         check=False)

@@ -290,22 +290,36 @@ class Bridge:
     def location(self, request: Request, kind: str, rid: str) -> str:
         return f"{request.base_url}{self.base.strip('/')}{self.endpoint(kind)}/{rid}"
 
-    def render(self, request: Request, kind: str, stored: dict) -> dict:
+    def render(self, request: Request, kind: str, stored: dict,
+               memberships: dict[str, list[str]] | None = None) -> dict:
+        """The resource as served; `memberships` (user id → group ids), when a listing renders
+        many users, saves a pass over every group for each."""
         out: dict[str, Any] = {"schemas": [USER_URN if kind == "User" else GROUP_URN]}
         if ENTERPRISE_URN in stored:
             out["schemas"].append(ENTERPRISE_URN)
         out["id"] = stored["id"]
         out.update({k: v for k, v in stored.items() if not k.startswith("_") and k != "id"})
         if kind == "User":
-            groups = [{"value": gid, "display": g.get("displayName"), "type": "direct"}
-                      for gid, g in self.store["Group"].items()
-                      if any(m["value"] == stored["id"] for m in g.get("members", []))]
+            held = (self.memberships() if memberships is None else memberships).get(
+                stored["id"], [])
+            groups = [{"value": gid, "display": self.store["Group"][gid].get("displayName"),
+                       "type": "direct"} for gid in held]
             if groups:
                 out["groups"] = groups
         out["meta"] = {"resourceType": kind, "created": stored["_created"],
                        "lastModified": stored["_modified"],
                        "location": self.location(request, kind, stored["id"])}
         return out
+
+    def memberships(self) -> dict[str, list[str]]:
+        """Each user's groups, in the groups' order, each once."""
+        found: dict[str, list[str]] = {}
+        for gid, group in self.store["Group"].items():
+            for member in group.get("members", []):
+                held = found.setdefault(member["value"], [])
+                if not held or held[-1] != gid:
+                    held.append(gid)
+        return found
 
     def find(self, kind: str, rid: str) -> dict:
         if rid not in self.store[kind]:
@@ -369,9 +383,11 @@ class Bridge:
     def query(self, request: Request, kind: str, params: dict) -> Response:
         text = params.get("filter")
         found = list(self.store[kind].values())
+        memberships = self.memberships() if kind == "User" else None
         if text:
             node = self.parse_filter(kind, str(text))
-            found = [s for s in found if self.evaluator(node, self.render(request, kind, s))]
+            found = [s for s in found
+                     if self.evaluator(node, self.render(request, kind, s, memberships))]
         found = self.sort(kind, found, params)
         try:
             start = max(int(params.get("startIndex") or 1), 1)
@@ -386,7 +402,8 @@ class Bridge:
             attributes = ",".join(attributes)
         if isinstance(excluded, list):
             excluded = ",".join(excluded)
-        resources = [project(self.render(request, kind, s), attributes, excluded) for s in page]
+        resources = [project(self.render(request, kind, s, memberships), attributes, excluded)
+                     for s in page]
         return ScimResponse({"schemas": [LIST_URN], "totalResults": len(found),
                              "itemsPerPage": len(resources), "startIndex": start,
                              "Resources": resources})

@@ -126,7 +126,8 @@ def judge(bridge: str) -> tuple[dict[str, set[str]], dict, str]:
     with tempfile.TemporaryDirectory(prefix="scimcert-foreign-") as tmp:
         done = subprocess.run(
             [sys.executable, "-m", "pytest", str(paths.suites()), "-q", "-p", "no:cacheprovider",
-             "--scim-app", f"{HERE / bridge}.py:factory", "--scim-report", tmp],
+             "-p", "no:unraisableexception", "--scim-app", f"{HERE / bridge}.py:factory",
+             "--scim-report", tmp],
             cwd=paths.root(), env=env, capture_output=True, text=True, timeout=600, check=False)
         report = Path(tmp) / "conformance.json"
         doc = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else {}
