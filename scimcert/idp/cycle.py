@@ -150,8 +150,7 @@ class Provisioner:
         users = _rows(self.mapping, USER)
         self.created_only = {r.target for r in users if _create_only(r)}
         self.references = {r.target for r in users if _reference(r.target)}
-        self.matching = [r.target for r in sorted(_matching(self.mapping, USER),
-                                                   key=_precedence)]
+        self.matching = sorted(_matching(self.mapping, USER), key=_precedence)
         # Groups are provisioned when the mapping has a group object mapping.
         self.group_matching = [r.target for r in sorted(_matching(self.mapping, GROUP),
                                                          key=_precedence)]
@@ -402,8 +401,7 @@ class Provisioner:
         values = self.evaluate(uid, source, name, creating=True)
         if values is None:
             return
-        attribute, value = next(((p, values[p]) for p in self.matching
-                                 if values.get(p) not in (None, "")), (None, None))
+        attribute, value = self.matching_value(source) or (None, None)
         if attribute is None:
             self._write(self._entry(USER, logs.OTHER, logs.SKIPPED, uid, name=name,
                                     code=self.rules.code("noMatchingValue"),
@@ -458,7 +456,7 @@ class Provisioner:
         """(matching attribute, value) of a user as a create would match it: the first
         matching row by precedence with a value; None if none has one or the mapping fails
         (the users pass logs that)."""
-        for row in sorted(_matching(self.mapping, USER), key=_precedence):
+        for row in self.matching:
             try:
                 value = self.mapping.value(row, source, self.context)
             except MappingError:
@@ -656,7 +654,8 @@ class Provisioner:
     def update_group(self, gid: str, link: GroupLink, name: str, values: dict[str, Any], *,
                      reason: str | None = None) -> bool:
         """Send the group's mapped attributes that differ from what the target holds (a
-        rename; an externalId, e.g. of a group linked by name). Returns whether it sent any."""
+        rename; an externalId, e.g. of a group linked by name). Returns whether it logged an
+        entry: the update, or its refusal (a dialect that sends no externalId sends nothing)."""
         changes: dict[str, Any] = {}
         if link.name != name:
             changes["displayName"] = name
@@ -786,17 +785,17 @@ class Provisioner:
         resp = None
         for request in requests:
             resp = self.send(sid, name, kind, action, request, target=target,
-                             reference=reference, intent=(intent, requests))
+                             reference=reference, intent=intent)
             if resp is None:
                 return None
         return resp
 
     def send(self, sid: str, name: str, kind: str, action: str, request: Request, *,
              target: str | None = None, reference: bool = False,
-             intent: tuple[Intent, list[Request]] | None = None) -> httpx.Response | None:
+             intent: Intent | None = None) -> httpx.Response | None:
         """Send with retries; a refusal or a failure is logged (and the object retried next
-        cycle) and gives None. With `diagnose`, a 4xx refusal of `intent` (the intent and
-        the requests it was sent as) is examined for the dialect quirks it refused."""
+        cycle) and gives None. With `diagnose`, a 4xx refusal of the `intent` the request
+        belongs to is examined for the dialect quirks it refused."""
         try:
             resp = self.retry(lambda: _send(self.client, request))
         except TargetError as exc:
@@ -812,23 +811,11 @@ class Provisioner:
         self.pending.add(sid)
         if self.diagnose and intent is not None and 400 <= resp.status_code < 500 \
                 and resp.status_code != 401:
-            quirks = self.dialect.refused(*intent, lambda plain: self._goes_through(
-                plain.render(intent[0])))
+            quirks = self.dialect.refused(intent, lambda r: _send(self.client, r),
+                                          self.on_created)
             if quirks:
                 raise QuirkRefused(entry, quirks, resp)
         return None
-
-    def _goes_through(self, requests: list[Request]) -> bool:
-        """Whether every request succeeds (what one creates is told to `on_created`)."""
-        for request in requests:
-            resp = _send(self.client, request)
-            if not resp.is_success:
-                return False
-            body = _json(resp) if request.method == "POST" else None
-            if isinstance(body, dict) and isinstance(body.get("id"), str) \
-                    and self.on_created is not None:
-                self.on_created(request.path.split("?")[0], body["id"])
-        return True
 
     def _refused(self, entry: Entry, resp: httpx.Response, what: str) -> Entry:
         verdict = self.rules.status(resp.status_code)

@@ -93,14 +93,28 @@ class Dialect:
             shape[quirk.shape] = plain[quirk.shape]
         return replace(self, shape=shape)
 
-    def refused(self, intent: Intent, sent: list[Request],
-                goes_through: Callable[[Dialect], bool]) -> tuple[Quirk, ...]:
-        """The quirks a target refused in the requests `sent` for `intent`: the first whose
-        removal alone lets the intent through, else the fewest, taken in the dialect's order,
-        whose removal together does (Entra's "Replace" with "False" needs two).
-        `goes_through(dialect)` sends the intent as `dialect` renders it and says whether
-        every request succeeded; the caller sends it only after a 4xx, which leaves the
-        resource unchanged (RFC 7644 §3.5.2), so the intent can be sent again."""
+    def refused(self, intent: Intent, send: Callable[[Request], Any],
+                created: Callable[[str, str], None] | None = None) -> tuple[Quirk, ...]:
+        """The quirks a target refused when `intent` was sent as this dialect renders it: the
+        first whose removal alone lets the intent through, else the fewest, taken in the
+        dialect's order, whose removal together does (Entra's "Replace" with "False" needs
+        two). `send(request)` sends one request and answers its response; what a re-sent
+        create makes is told to `created(endpoint, id)`, for cleanup. Call it only after a
+        4xx, which leaves the resource unchanged (RFC 7644 §3.5.2), so the intent can be sent
+        again."""
+        sent = self.render(intent)
+
+        def goes_through(plain: Dialect) -> bool:
+            for request in plain.render(intent):
+                resp = send(request)
+                if not resp.is_success:
+                    return False
+                body = _json_of(resp) if request.method == "POST" else None
+                if created is not None and isinstance(body, dict) \
+                        and isinstance(body.get("id"), str):
+                    created(request.path.split("?")[0], body["id"])
+            return True
+
         in_play = [q for q in self.quirks
                    if q.shape is not None and self.without(q).render(intent) != sent]
         for quirk in in_play:
@@ -130,6 +144,13 @@ class Dialect:
         params = [*(extra or {}).items(), ("filter", f'{attribute} eq "{text}"'),
                   *self.shape.get("lookup_params", {}).items()]
         return Request("GET", endpoint, tuple(params))
+
+
+def _json_of(resp: Any) -> Any:
+    try:
+        return resp.json()
+    except ValueError:
+        return None
 
 
 def names() -> list[str]:

@@ -86,7 +86,7 @@ class Driver:
             try:
                 self.read(index, step, responses)
             except StepFailed as exc:
-                exc.quirks = self.refused_quirks(client, intent, requests, exc)
+                exc.quirks = self.refused_quirks(client, intent, exc)
                 raise
         empty = self.dialect.creates_groups_empty
         if step["intent"] == "create_group" and args["members"] and empty:
@@ -94,17 +94,13 @@ class Driver:
             self.step(index, {"intent": "add_members",
                               "args": {"id": step["binds"], "members": step["args"]["members"]}})
 
-    def refused_quirks(self, client: Client, intent: Intent, sent: list[Request],
+    def refused_quirks(self, client: Client, intent: Intent,
                        failure: StepFailed) -> tuple[Quirk, ...]:
         """The quirks the target refused (Dialect.refused); only a 4xx refusal is examined."""
         status = failure.response.status_code if failure.response is not None else 0
         if not 400 <= status < 500 or failure.expected == 401:
             return ()
-        return self.dialect.refused(intent, sent,
-                                    lambda plain: self.goes_through(client, plain, intent))
-
-    def goes_through(self, client: Client, dialect: Dialect, intent: Intent) -> bool:
-        return all(self.send(client, r).is_success for r in dialect.render(intent))
+        return self.dialect.refused(intent, lambda r: self.send(client, r), self.made)
 
     def resolve(self, value: Any) -> Any:
         """`value` with every reference replaced: a whole `{person:x}` by the Person (its own
@@ -169,10 +165,13 @@ class Driver:
             raise StepFailed(index, step, "the create answers the new resource's id",
                              "a body with an id", resp)
         self.ids[step["binds"]] = rid
-        kind = REFERENCE.fullmatch(step["binds"])[1]
-        self.created.append((ENDPOINTS[kind], rid))
+        self.made(ENDPOINTS[REFERENCE.fullmatch(step["binds"])[1]], rid)
+
+    def made(self, endpoint: str, rid: str) -> None:
+        """A resource a step (or a step sent again without a quirk) created."""
+        self.created.append((endpoint, rid))
         if self.on_created is not None:
-            self.on_created(ENDPOINTS[kind], rid)
+            self.on_created(endpoint, rid)
 
 
 def _json(resp: httpx.Response) -> Any:

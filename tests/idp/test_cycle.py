@@ -15,12 +15,13 @@ from scimcert import paths
 from scimcert.bridge.app import create_app
 from scimcert.bridge.seed import load
 from scimcert.idp import log as logs
-from scimcert.idp.cycle import Provisioner
+from scimcert.idp.cycle import Provisioner, QuirkRefused
 from scimcert.idp.dialect import Dialect
 from scimcert.idp.directory import Directory
 from scimcert.idp.mapping import Mapping
 from scimcert.wire import Client, Redactor, Ring
 from scimcert.wire.transport import IN_PROCESS_ORIGIN, in_process
+from tests.bridge.rfc import rfc_bridge
 
 EXAMPLE = paths.fixtures() / "directory" / "example-tenant.json"
 RECOMMENDED = paths.fixtures() / "mappings" / "entra-1password-recommended.json"
@@ -338,6 +339,30 @@ def test_the_first_cycle_creates_neither_of_two_users_sharing_a_matching_value()
     assert [(e.source, e.code) for e in kept.of(status=logs.FAILURE)] == [
         ("u1", "DuplicateSourceEntries"), ("u2", "DuplicateSourceEntries")]
     assert "POST" not in sent
+
+
+@pytest.mark.parametrize("diagnose", [False, True])
+def test_a_quirk_the_target_refuses_is_named_only_when_diagnosing(diagnose):
+    # A plain RFC bridge refuses Entra's group schema URI (no unknown_schema_urns tolerance).
+    directory = Directory.load(EXAMPLE)
+    made: list[tuple[str, str]] = []
+    with in_process(rfc_bridge(tokens=[TOKEN])) as http:
+        client = Client(http, IN_PROCESS_ORIGIN + "/scim/v2", token=TOKEN, allow_writes=True,
+                        redactor=Redactor([TOKEN]), sink=Ring(10))
+        run, kept = provisioner(client, directory, diagnose=diagnose,
+                                on_created=lambda e, i: made.append((e, i)))
+        if not diagnose:
+            run.cycle()
+            refused = kept.of(object="Group", action=logs.CREATE, status=logs.FAILURE)
+            assert refused and all(e.http == 400 for e in refused)
+            return
+        with pytest.raises(QuirkRefused) as caught:
+            run.cycle()
+        groups = listed(client, "/Groups")
+    assert [q.name for q in caught.value.quirks] == ["adscim-group-schema"]
+    assert caught.value.entry.http == 400
+    # The group the same create made without the quirk is told for cleanup.
+    assert [g["id"] for g in groups] == [i for e, i in made if e == "/Groups"]
 
 
 def test_a_429_is_retried_after_retry_after_and_then_succeeds():
