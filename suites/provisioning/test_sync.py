@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from scimcert.harness.checks import expect
+from scimcert.harness.outcome import not_applicable
 from scimcert.idp import log as logs
 from scimcert.scim.urns import GROUP_URN
 
@@ -112,7 +113,7 @@ def test_provision_on_demand_creates_the_one_user(scim, sync):
 @pytest.mark.requirement("entra/provisioning/on-demand-group")
 def test_provision_on_demand_of_a_group_adds_the_chosen_members(scim, sync, group_type):
     if group_type is None:
-        pytest.skip("the target serves no Group resource type")
+        not_applicable("the target serves no Group resource type")
     run = sync()
     first = run.on_demand_group("team", ["alex"])
     second = run.on_demand_group("team", ["blake"])
@@ -188,7 +189,7 @@ def test_a_user_enabled_again_becomes_active(scim, sync):
 @pytest.mark.requirement("entra/provisioning/group-sync")
 def test_groups_are_created_renamed_and_hold_their_members(scim, sync, group_type):
     if group_type is None:
-        pytest.skip("the target serves no Group resource type")
+        not_applicable("the target serves no Group resource type")
     run = sync()
     run.cycles(2)
     expect_no_failure(run, "entra/provisioning/group-sync")
@@ -223,7 +224,7 @@ def test_an_existing_user_with_the_same_email_is_linked(scim, sync, make):
 @pytest.mark.requirement("1password/provisioning/managed-groups")
 def test_an_existing_group_with_the_same_name_is_linked(scim, sync, make, group_type):
     if group_type is None:
-        pytest.skip("the target serves no Group resource type")
+        not_applicable("the target serves no Group resource type")
     run = sync()
     existing = make.post("Group", {"schemas": [GROUP_URN], "displayName": f"{run.prefix}Team"})
     run.cycles(1)
