@@ -27,11 +27,12 @@ class TestOutcome:
     verdict: Verdict | None = None
     cell: tuple[str, str] | None = None
 
-    def grades(self, strict: bool = False) -> dict[str, Grade]:
+    def grades(self, server_error: Grade = Grade.FAILED) -> dict[str, Grade]:
         """What this test says about each requirement it touches.
 
         A failure filed under one requirement leaves the test's other requirements unproven:
-        they are blocked by it. A server error also counts against `SERVER_ERROR` (a SHOULD).
+        they are blocked by it. A server error also counts against `SERVER_ERROR`, graded
+        `server_error` (from that requirement's level and the run's strictness).
         """
         verdict = self.verdict
         if verdict is None:
@@ -48,7 +49,7 @@ class TestOutcome:
         else:
             out = dict.fromkeys(self.requirements, verdict.grade)
         if verdict.server_errors and SERVER_ERROR not in out:
-            out[SERVER_ERROR] = Grade.FAILED if strict else Grade.DEVIATION
+            out[SERVER_ERROR] = server_error
         return out
 
     def to_json(self, requirement: str, grade: Grade) -> dict[str, Any]:
@@ -148,8 +149,11 @@ class Results:
     def outcomes(self, catalogue: Catalogue) -> list[RequirementOutcome]:
         """Every catalogue requirement with its tests and combined grade, in catalogue order."""
         by_req: dict[str, list[tuple[TestOutcome, Grade]]] = {r.id: [] for r in catalogue}
+        filed = catalogue.get(SERVER_ERROR)
+        server_error = Grade.DEVIATION if filed is not None and filed.soft and not self.strict \
+            else Grade.FAILED
         for test in self.tests.values():
-            for rid, grade in test.grades(self.strict).items():
+            for rid, grade in test.grades(server_error).items():
                 if rid in by_req:
                     by_req[rid].append((test, grade))
         return [RequirementOutcome(req, combine(g for _, g in by_req[req.id]), by_req[req.id])

@@ -420,9 +420,17 @@ class Bridge:
     async def body(self, request: Request) -> Any:
         raw = await request.body()
         try:
-            return json.loads(raw)
+            value = json.loads(raw)
+            # A lone surrogate (\ud800) decodes but cannot be stored or answered as UTF-8.
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            raise ScimError(400, "a string is not valid Unicode", "invalidValue") from None
         except ValueError:
             raise ScimError(400, "the body is not valid JSON", "invalidSyntax") from None
+        except RecursionError:
+            # As the JSON libraries of most web frameworks do: a depth limit, answered 400.
+            raise ScimError(400, "the body is nested too deep", "invalidSyntax") from None
 
     async def dispatch(self, request: Request) -> Response:
         if not self.authorised(request):
