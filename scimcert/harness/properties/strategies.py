@@ -357,9 +357,13 @@ class Forge:
         characters a filter escapes."""
         return self._once(("lookups", rtype.name), lambda: self._lookups(rtype))
 
+    def lookup_paths(self, rtype: ResourceType) -> tuple[tuple[str, Attribute], ...]:
+        """The attributes a lookup compares: the required single-valued strings (userName)."""
+        return tuple((self._path(rtype, a), a) for a in self._attributes(rtype)
+                     if a.required and a.type == "string" and not a.multi_valued)
+
     def _lookups(self, rtype: ResourceType) -> st.SearchStrategy[Any]:
-        paths = tuple((self._path(rtype, a), a) for a in self._attributes(rtype)
-                      if a.required and a.type == "string" and not a.multi_valued)
+        paths = self.lookup_paths(rtype)
         if not paths:
             return self.filters(rtype)
         numbers = st.integers(0, 2**16 - 1)
