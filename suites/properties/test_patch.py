@@ -21,6 +21,7 @@ from scimcert.harness.checks import expect, filed
 from scimcert.harness.messages import patch_op
 from scimcert.harness.properties import likeness, model
 from scimcert.harness.properties.model import clause
+from scimcert.harness.properties.strategies import MAX_OPERATIONS, Unique, writable
 from scimcert.scim.errors import ScimError
 
 ATOMIC = "rfc7644/3.5.2/refused-patch-changes-nothing"
@@ -28,17 +29,20 @@ NO_PATH = "rfc7644/3.5.2.2/remove-without-path-refused"
 NO_MATCH = "rfc7644/3.5.2.3/replace-filter-no-match"
 COMPUTED = "rfc7644/3.5.2/patch-as-computed"
 POOL = 2
+LONG = ("A value longer than the 255 characters a VARCHAR(255) column keeps. " * 5)[:300]
 
 pytestmark = [pytest.mark.writes, pytest.mark.feature("patch"), pytest.mark.properties]
 
 
 @pytest.mark.requirement(COMPUTED)
-def test_patch_leaves_what_the_model_computes(runner, lab, forge, registry, creatable):
+def test_patch_leaves_what_the_model_computes(runner, lab, forge, registry, creatable,
+                                              user_type):
     pool = lab.users(POOL)
 
-    def holds(case: tuple[Any, dict[str, Any]], data: st.DataObject) -> None:
-        rtype, created, before, operations, expected = staged(case, data, lab, forge, registry,
-                                                              pool)
+    def holds(drawn: tuple[Any, ...]) -> None:
+        case, operations = drawn
+        rtype, created, before, operations, expected = staged(case, operations, lab, forge,
+                                                              registry, pool)
         location = f"{rtype.endpoint}/{created['id']}"
         resp = lab.scim.patch(location, json=patch_op(*operations))
         if refused_filter(resp, operations) or lab.unsupported(resp):
@@ -52,18 +56,24 @@ def test_patch_leaves_what_the_model_computes(runner, lab, forge, registry, crea
         expect(not found, f"the resource after the PATCH is what {blamed} makes of it",
                expected="no difference", actual=[str(d) for d in found])
 
-    runner.check(holds, case=forge.typed(creatable, members=POOL), data=st.data())
+    runner.check(holds, explicit=long_value(registry, user_type),
+                 drawn=forge.typed(creatable, members=POOL).flatmap(
+                     lambda case: st.tuples(st.just(case), operations(forge, case))))
 
 
 @pytest.mark.requirement(ATOMIC, NO_PATH, NO_MATCH)
-def test_refused_operation_list_changes_nothing(runner, lab, forge, registry, creatable):
+def test_refused_operation_list_changes_nothing(runner, lab, forge, registry, creatable,
+                                                user_type):
     pool = lab.users(POOL)
 
-    def holds(case: tuple[Any, dict[str, Any]], data: st.DataObject) -> None:
-        rtype, created, before, operations, _ = staged(case, data, lab, forge, registry, pool)
+    def holds(drawn: tuple[Any, ...]) -> None:
+        case, operations, failing, after_it = drawn
+        rtype, created, before, operations, _ = staged(case, operations, lab, forge, registry,
+                                                       pool)
         location = f"{rtype.endpoint}/{created['id']}"
-        failing = data.draw(forge.failing(rtype), "failing operation")
-        at = data.draw(st.integers(0, len(operations)), "its position")
+        # The failing operation comes last unless drawn otherwise: what precedes it must be
+        # rolled back, and a shrunk example keeps that order.
+        at = len(operations) - after_it % (len(operations) + 1)
         sent = [*operations[:at], failing, *operations[at:]]
         resp = lab.scim.patch(location, json=patch_op(*sent))
         # RFC 7644 §3.5.2.2 and §3.5.2.3: "the operation fails with HTTP status code 400 and a
@@ -78,33 +88,60 @@ def test_refused_operation_list_changes_nothing(runner, lab, forge, registry, cr
             expect(not found, "the refused PATCH leaves the resource as it was",
                    expected="no difference", actual=[str(d) for d in found])
 
-    runner.check(holds, case=forge.typed(creatable, members=POOL), data=st.data())
+    runner.check(holds, explicit=complex_then_failing(registry, user_type),
+                 drawn=forge.typed(creatable, members=POOL).flatmap(
+                     lambda case: st.tuples(st.just(case), operations(forge, case),
+                                            forge.failing(case[0]),
+                                            st.integers(0, MAX_OPERATIONS))))
 
 
-def staged(case: tuple[Any, dict[str, Any]], data: st.DataObject, lab, forge, registry,
+def operations(forge, case: tuple[Any, dict[str, Any]]) -> st.SearchStrategy[list[Any]]:
+    """Operation templates for the type of `case`."""
+    return forge.operations(case[0], members=POOL)
+
+
+def long_value(registry, user_type) -> list[dict[str, Any]]:
+    """The example every profile tries first: a user's displayName replaced by a value longer
+    than the 255 characters a VARCHAR(255) column keeps (RFC 7643 §2.3.1 sets no length). A
+    drawn value that long is rare in a short search."""
+    attr = registry.top_attribute(user_type, "displayName") if user_type else None
+    if attr is None or not writable(attr) or attr.type != "string":
+        return []
+    user = {"schemas": [user_type.schema], "userName": Unique("long"), "displayName": "Ada"}
+    replace = {"op": "replace", "path": "displayName", "value": LONG}
+    return [{"drawn": ((user_type, user), [replace])}]
+
+
+def complex_then_failing(registry, user_type) -> list[dict[str, Any]]:
+    """The example every profile tries first: a user's name.givenName replaced, then a remove
+    without a path, which must fail (RFC 7644 §3.5.2.2) and undo the replace with it (§3.5.2:
+    "the original SCIM resource MUST be restored"): the rollback of a complex attribute."""
+    name = registry.top_attribute(user_type, "name") if user_type else None
+    given = name.sub("givenName") if name is not None else None
+    if given is None or not writable(name) or not writable(given):
+        return []
+    user = {"schemas": [user_type.schema], "userName": Unique("rollback"),
+            "name": {"givenName": "Ada", "familyName": "Lovelace"}}
+    replace = {"op": "replace", "path": "name.givenName", "value": "Grace"}
+    return [{"drawn": ((user_type, user), [replace], {"op": "remove"}, 0)}]
+
+
+def staged(case: tuple[Any, dict[str, Any]], drawn: list[Any], lab, forge, registry,
            pool: list[str]) -> tuple[Any, dict[str, Any], dict[str, Any], list[dict[str, Any]],
                                      dict[str, Any]]:
-    """A resource created from `case`, as stored, with drawn operations the RFC core applies
-    to it and what it computes of them; an operation list the core refuses is no example."""
+    """A resource created from `case`, as stored, with the `drawn` operations filled in for it
+    and what the RFC core computes of them; an operation list the core refuses is no example."""
     rtype, template = case
     _, created = lab.create(rtype, template, pool)
     before = lab.stored(rtype, lab.read(rtype, created["id"]))
-    operations = operations_for(data, lab, forge, rtype, before, pool)
+    operations = forge.stamp(forge.resolve(drawn, before, rtype), lab.tag(), pool)
+    if not operations:
+        reject()
     try:
         expected = model.patched(before, patch_op(*operations), registry, rtype)
     except ScimError:
         reject()
     return rtype, created, before, operations, expected
-
-
-def operations_for(data: st.DataObject, lab, forge, rtype, before: dict[str, Any],
-                   pool: list[str]) -> list[dict[str, Any]]:
-    """Operations drawn for a resource holding `before`, filled in for this run."""
-    drawn = data.draw(forge.operations(rtype, members=len(pool)), "operations")
-    found = forge.stamp(forge.resolve(drawn, before, rtype), lab.tag(), pool)
-    if not found:
-        reject()
-    return found
 
 
 def refused_filter(resp, operations: list[dict[str, Any]]) -> bool:

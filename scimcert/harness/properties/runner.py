@@ -3,8 +3,9 @@ request sequence, runnable as it is, with the seed and options that replay the s
 
 Hypothesis shrinks a failing example and replays the smallest one last; the runner notes where
 each example's exchanges start on the test's tape, so the failure it re-raises carries exactly
-the requests of that last replay. A 5xx answer fails the example (RFC 7644 §3.12 answers a
-client's fault with a 4xx), so a server error is shrunk like any other finding.
+the requests of that last replay. A search depends on its seed alone (`constants`). A 5xx
+answer fails the example (RFC 7644 §3.12 answers a client's fault with a 4xx), so a server
+error is shrunk like any other finding.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test
 
 from scimcert.harness.checks import CheckFailure, Failure, PreconditionFailed, fail
 from scimcert.harness.outcome import not_applicable
+from scimcert.harness.properties import constants
 from scimcert.harness.properties.profiles import Profile
 from scimcert.harness.results import SERVER_ERROR
 from scimcert.wire import Client, Exchange, Tape
@@ -89,7 +91,8 @@ class Runner:
 
     def _run(self, test: Callable[[], None]) -> None:
         try:
-            self._search(test)
+            with constants.seed_only():
+                self._search(test)
         finally:
             for exchange in writes_then_last_reads(self.trace()):
                 self.shown.record(exchange)
