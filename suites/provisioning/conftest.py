@@ -188,6 +188,9 @@ def sync(make, scim, target, registry, user_type, group_type) -> Callable[..., S
 
 @contextmanager
 def quirks_named(dialect: Dialect) -> Iterator[None]:
+    """A request the target refuses only for an IdP quirk in it is one root cause, filed under
+    the quirk's requirement: the first flow that meets it reports it, later ones are blocked
+    (their own checks never ran), as every flow sends the same quirk."""
     try:
         yield
     except QuirkRefused as exc:
@@ -195,11 +198,14 @@ def quirks_named(dialect: Dialect) -> Iterator[None]:
                    for quirk in exc.quirks for line in quirk.explained(dialect.name)]
         details.append("the same request without " + ("it" if len(exc.quirks) == 1
                                                        else "them") + " went through")
-        raise fail(f"{dialect.name}: {exc.entry.reason}", expected="2xx",
-                   actual=exc.response.status_code,
-                   exchange=exc.response.extensions.get("scimcert.exchange"), details=details,
-                   requirement=next((q.requirement for q in exc.quirks if q.requirement),
-                                    None)) from None
+        requirement = next((q.requirement for q in exc.quirks if q.requirement), None)
+        names = ", ".join(q.name for q in exc.quirks)
+        with precondition(requirement or INITIAL):
+            raise fail(f"the target refuses {dialect.name}'s {names}", expected="2xx",
+                       actual=exc.response.status_code,
+                       exchange=exc.response.extensions.get("scimcert.exchange"),
+                       details=[*filter(None, [exc.entry.reason]), *details],
+                       requirement=requirement) from None
 
 
 def declared_mapping(registry: Registry, user_type: ResourceType | None,
