@@ -57,7 +57,7 @@ class NoUniqueness(Pipeline):
     requirements=["entra/groups/displayname-unique"],
     summary="A second group with a displayName in use is created",
     proves=[
-        "uniqueness/test_uniqueness.py::test_duplicate_group_display_name_is_refused_with_409",
+        "uniqueness/test_uniqueness.py::test_duplicate_group_display_name_is_refused",
     ],
 )
 class GroupNamesNotUnique(Pipeline):
@@ -108,8 +108,7 @@ class UniquenessOnCreateOnly(Pipeline):
     "group-conflict-untyped",
     requirements=["rfc7644/3.3/duplicate-409"],
     summary="A taken group displayName is refused with 409 but no scimType",
-    proves=["uniqueness/test_uniqueness.py::"
-            "test_duplicate_group_display_name_is_refused_with_409"],
+    proves=["uniqueness/test_uniqueness.py::test_refused_duplicate_group_answers_409"],
 )
 class GroupConflictUntyped(Pipeline):
     """Refuses a group whose displayName is taken with a bare 409 whose Error names no
