@@ -90,12 +90,16 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
                    "rfc7644/3.5.2.3/replace-simple",
                    "rfc7644/3.5.2.3/replace-pathless", "rfc7644/3.5.2.2/remove-simple",
                    "entra/patch/string-boolean", "okta/patch/pathless-active",
-                   "entra/users/soft-delete-readable", "okta/users/put-deactivate"},
+                   "entra/users/soft-delete-readable", "okta/users/put-deactivate",
+                   # A PUT answers "active": false, which a GET then does not read.
+                   "rfc7644/3.5.1/put-answer"},
         "deviation": {LENIENT_PARSER},
         # The canary stops at the deactivation that did not hold: what its later steps
-        # decide (reactivation, the delete) is unjudged in that replay.
+        # decide (reactivation, the delete) is unjudged in that replay; so does the write
+        # answer property at that PUT.
         "blocked": {CAPITALISED, "entra/query/username-eq", "entra/users/reactivate",
-                    "rfc7644/3.6/deleted-404"},
+                    "rfc7644/3.6/deleted-404", "rfc7644/3.3/body-representation",
+                    "rfc7644/3.5.2/patch-answer"},
     },
     # One root cause (the members a group is created with are dropped: a MAY round trip), which
     # keeps the member checks from running.
