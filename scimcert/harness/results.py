@@ -27,12 +27,16 @@ class TestOutcome:
     verdict: Verdict | None = None
     cell: tuple[str, str] | None = None
 
-    def grades(self, server_error: Grade = Grade.FAILED) -> dict[str, Grade]:
+    def grades(self, server_error: Grade = Grade.FAILED,
+               soft: frozenset[str] = frozenset()) -> dict[str, Grade]:
         """What this test says about each requirement it touches.
 
         A failure filed under one requirement leaves the test's other requirements unproven:
-        they are blocked by it. A server error also counts against `SERVER_ERROR`, graded
-        `server_error` (from that requirement's level and the run's strictness).
+        they are blocked by it. A failure filed under none counts against each, by its own
+        level: a deviation for those in `soft` (SHOULD and MAY, unless the run is strict), so
+        a SHOULD sharing a test with an IdP requirement is never shown failed. A server error
+        also counts against `SERVER_ERROR`, graded `server_error` (from that requirement's
+        level and the run's strictness).
         """
         verdict = self.verdict
         if verdict is None:
@@ -46,6 +50,8 @@ class TestOutcome:
         elif verdict.grade in (Grade.FAILED, Grade.DEVIATION) and filed is not None:
             out = dict.fromkeys((r for r in self.requirements if r != filed), Grade.BLOCKED)
             out[filed] = verdict.grade
+        elif verdict.grade == Grade.FAILED:
+            out = {r: Grade.DEVIATION if r in soft else Grade.FAILED for r in self.requirements}
         else:
             out = dict.fromkeys(self.requirements, verdict.grade)
         if verdict.server_errors and SERVER_ERROR not in out:
@@ -152,8 +158,9 @@ class Results:
         filed = catalogue.get(SERVER_ERROR)
         server_error = Grade.DEVIATION if filed is not None and filed.soft and not self.strict \
             else Grade.FAILED
+        soft = frozenset() if self.strict else frozenset(r.id for r in catalogue if r.soft)
         for test in self.tests.values():
-            for rid, grade in test.grades(server_error).items():
+            for rid, grade in test.grades(server_error, soft).items():
                 if rid in by_req:
                     by_req[rid].append((test, grade))
         return [RequirementOutcome(req, combine(g for _, g in by_req[req.id]), by_req[req.id])

@@ -37,7 +37,8 @@ def req(rid: str, level: str = "MUST") -> Requirement:
 
 
 CATALOGUE = Catalogue([req("rfc7644/3.3/a"), req("rfc7644/3.3/b"), req("rfc7644/3.3/c"),
-                       req(SERVER_ERROR, "SHOULD")])
+                       req(SERVER_ERROR, "SHOULD"), req("rfc7644/3.12/should", "SHOULD"),
+                       req("entra/responses/idp", "entra")])
 
 
 def report(nodeid: str, named: list[str], verdict: Verdict | None, when: str = "call"):
@@ -60,6 +61,18 @@ def test_failure_filed_under_a_check_requirement_blocks_the_others() -> None:
     assert grades_of(results)["rfc7644/3.3/b"] == "failed"
 
 
+def test_unfiled_failure_counts_against_each_requirement_by_its_own_level() -> None:
+    # A check naming no requirement in a test of a SHOULD and an IdP requirement: the test
+    # fails (the IdP's requirement is hard), the SHOULD is a deviation unless the run is strict.
+    named = ["rfc7644/3.12/should", "entra/responses/idp"]
+    for strict, should in ((False, "deviation"), (True, "failed")):
+        results = Results(strict=strict)
+        results.add(report("t1", named, Verdict(Grade.FAILED, at="check")))
+        grades = grades_of(results)
+        assert (grades["rfc7644/3.12/should"], grades["entra/responses/idp"]) == (should,
+                                                                                  "failed")
+
+
 def test_root_cause_is_reported_once_and_counts_what_it_blocked() -> None:
     finding = {"key": "k", "requirement": "rfc7644/3.3/c", "what": "unexpected HTTP status",
                "lines": ["unexpected HTTP status", "  expected: 201", "  actual:   400"],
@@ -74,8 +87,9 @@ def test_root_cause_is_reported_once_and_counts_what_it_blocked() -> None:
     causes = results.root_causes()
     assert [(c.requirement, c.reported_by, c.blocked) for c in causes] == [
         ("rfc7644/3.3/c", ["t1"], ["t2", "t3"])]
-    assert grades_of(results) == {"rfc7644/3.3/a": "blocked", "rfc7644/3.3/b": "blocked",
-                                  "rfc7644/3.3/c": "failed", SERVER_ERROR: "untested"}
+    assert grades_of(results) | {"rfc7644/3.12/should": "-", "entra/responses/idp": "-"} == {
+        "rfc7644/3.3/a": "blocked", "rfc7644/3.3/b": "blocked", "rfc7644/3.3/c": "failed",
+        SERVER_ERROR: "untested", "rfc7644/3.12/should": "-", "entra/responses/idp": "-"}
 
 
 def test_server_error_counts_against_its_own_requirement() -> None:
