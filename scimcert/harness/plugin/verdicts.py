@@ -37,6 +37,8 @@ from scimcert.wire import Redactor, TargetError
 
 SHOWN_EXCHANGES = 5
 REASON_LINES = 8
+PATCH_ADVERTISED = "rfc7643/5/patch-advertised-works"
+NOT_IMPLEMENTED = recording.NOT_IMPLEMENTED
 
 
 @pytest.hookimpl(wrapper=True)
@@ -89,6 +91,9 @@ def _failed(item: pytest.Item, call: pytest.CallInfo[None], rep: pytest.TestRepo
     if isinstance(error, CheckFailure):
         failure = error.failure
         filed = failure.requirement or _only_requirement(item)
+        unimplemented = _unimplemented(item, failure, filed)
+        if unimplemented is not None:
+            return _root_cause(item, unimplemented)
         exchange = failure.exchange or recording.last_exchange(item)
         redact = Redactor(state(item.config).target.secrets())
         return Verdict(_failure_grade(item, filed), reason=_reason(item, failure),
@@ -116,6 +121,19 @@ def _root_cause(item: pytest.Item, failure: Failure) -> Verdict:
     return Verdict(_failure_grade(item, failure.requirement), reason=_reason(item, failure),
                    requirement=failure.requirement, at=AT_PRECONDITION, cause=key,
                    finding=finding, exchange=finding["exchange"], curl=finding["curl"])
+
+
+def _unimplemented(item: pytest.Item, failure: Failure, filed: str | None) -> Failure | None:
+    """A check failed on a 501 to a PATCH while ServiceProviderConfig advertises PATCH: one
+    root cause under the advertisement (RFC 7643 §5 "patch ... supported"; RFC 7644 §3.12 names
+    501 for an operation the provider does not support), not a failure of each PATCH test."""
+    exchange = failure.exchange
+    discovery = state(item.config).discovery
+    if exchange is None or (exchange.method, exchange.status) != ("PATCH", NOT_IMPLEMENTED) \
+            or filed == PATCH_ADVERTISED or discovery is None or not discovery.supports("patch"):
+        return None
+    return Failure("PATCH is advertised but answered 501 Not Implemented", "200 or 204",
+                   exchange.status, exchange, (f"met by: {failure.what}",), PATCH_ADVERTISED)
 
 
 def _with_server_errors(item: pytest.Item, verdict: Verdict) -> Verdict:
