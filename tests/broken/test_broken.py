@@ -264,15 +264,21 @@ def test_interop_mode_meets_every_profile_requirement(runs):
     assert not wrong, "reference bridge in interop mode\n" + run.explain(MET, wrong)
 
 
-def test_unimplemented_patch_is_one_root_cause_not_a_failure_of_every_patch_test():
-    # A bridge advertising PATCH and answering every PATCH 501 (RFC 7644 §3.12: "does not
-    # support the request operation") fails the advertisement once per endpoint; the PATCH
-    # checks it kept from running are blocked, each PATCH requirement left unjudged.
-    app = "tests/broken/bridges/discovery.py:patch_advertised_unimplemented"
-    patching = ("rfc7644/3.5.2.3/replace-simple", "rfc7644/3.5.2.1/add-multi-valued",
-                "rfc7644/3.5.2.2/remove-simple")
-    run = run_suites(Plan(app, ("rfc7643/5/patch-advertised-works", *patching), False))
-    wanted = {"rfc7643/5/patch-advertised-works": "failed", **dict.fromkeys(patching, "blocked")}
+@pytest.mark.parametrize(("defect", "advertised", "needing"), [
+    pytest.param("patch_advertised_unimplemented", "rfc7643/5/patch-advertised-works",
+                 ("rfc7644/3.5.2.3/replace-simple", "rfc7644/3.5.2.1/add-multi-valued",
+                  "rfc7644/3.5.2.2/remove-simple"), id="patch"),
+    pytest.param("filter_unimplemented", "rfc7643/5/filter-advertised-works",
+                 ("rfc7644/3.4.2.2/attribute-operators", "rfc7644/3.4.2.2/logical-operators",
+                  "entra/query/username-eq"), id="filter"),
+])
+def test_advertised_feature_answered_501_is_one_root_cause(defect, advertised, needing):
+    # A bridge advertising a feature and answering its requests 501 (RFC 7644 §3.12: "does not
+    # support the request operation") fails the advertisement once per endpoint; the checks it
+    # kept from running are blocked, each requirement needing the feature left unjudged.
+    run = run_suites(Plan(f"tests/broken/bridges/discovery.py:{defect}", (advertised, *needing),
+                          False))
+    wanted = {advertised: "failed", **dict.fromkeys(needing, "blocked")}
     assert {r: run.outcome(r) for r in wanted} == wanted, run.tail
 
 

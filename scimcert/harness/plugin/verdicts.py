@@ -12,9 +12,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -33,11 +34,10 @@ from scimcert.harness.plugin import recording
 from scimcert.harness.plugin.selection import READ_ONLY, READ_ONLY_REASON, REQUIREMENTS
 from scimcert.harness.plugin.state import catalogue, standing, state
 from scimcert.harness.results import SERVER_ERROR
-from scimcert.wire import Redactor, TargetError
+from scimcert.wire import Exchange, Redactor, TargetError
 
 SHOWN_EXCHANGES = 5
 REASON_LINES = 8
-PATCH_ADVERTISED = "rfc7643/5/patch-advertised-works"
 NOT_IMPLEMENTED = recording.NOT_IMPLEMENTED
 
 
@@ -124,16 +124,34 @@ def _root_cause(item: pytest.Item, failure: Failure) -> Verdict:
 
 
 def _unimplemented(item: pytest.Item, failure: Failure, filed: str | None) -> Failure | None:
-    """A check failed on a 501 to a PATCH while ServiceProviderConfig advertises PATCH: one
-    root cause under the advertisement (RFC 7643 §5 "patch ... supported"; RFC 7644 §3.12 names
-    501 for an operation the provider does not support), not a failure of each PATCH test."""
+    """A check failed on a 501 to a request of a feature ServiceProviderConfig advertises
+    (PATCH, a filtered query): one root cause under the advertisement (RFC 7643 §5: the feature
+    is "supported"; RFC 7644 §3.12 names 501 for an operation the provider does not support),
+    not a failure of each test that needed the feature."""
     exchange = failure.exchange
     discovery = state(item.config).discovery
-    if exchange is None or (exchange.method, exchange.status) != ("PATCH", NOT_IMPLEMENTED) \
-            or filed == PATCH_ADVERTISED or discovery is None or not discovery.supports("patch"):
+    if exchange is None or exchange.status != NOT_IMPLEMENTED or discovery is None:
         return None
-    return Failure("PATCH is advertised but answered 501 Not Implemented", "200 or 204",
-                   exchange.status, exchange, (f"met by: {failure.what}",), PATCH_ADVERTISED)
+    for feature, requirement, uses in ADVERTISED:
+        if uses(exchange) and filed != requirement and discovery.supports(feature):
+            return Failure(f"{feature} is advertised but answered 501 Not Implemented",
+                           "a 2xx or a 4xx SCIM error", exchange.status, exchange,
+                           (f"met by: {failure.what}",), requirement)
+    return None
+
+
+def _filtered(exchange: Exchange) -> bool:
+    """Whether `exchange` is a filtered query: GET with a filter, or POST .search."""
+    url = urlsplit(exchange.url)
+    if exchange.method == "POST":
+        return url.path.endswith("/.search")
+    return exchange.method == "GET" and "filter" in parse_qs(url.query)
+
+
+ADVERTISED: tuple[tuple[str, str, Callable[[Exchange], bool]], ...] = (
+    ("patch", "rfc7643/5/patch-advertised-works", lambda exchange: exchange.method == "PATCH"),
+    ("filter", "rfc7643/5/filter-advertised-works", _filtered),
+)
 
 
 def _with_server_errors(item: pytest.Item, verdict: Verdict) -> Verdict:
