@@ -155,10 +155,8 @@ class Results:
     def outcomes(self, catalogue: Catalogue) -> list[RequirementOutcome]:
         """Every catalogue requirement with its tests and combined grade, in catalogue order."""
         by_req: dict[str, list[tuple[TestOutcome, Grade]]] = {r.id: [] for r in catalogue}
-        filed = catalogue.get(SERVER_ERROR)
-        server_error = Grade.DEVIATION if filed is not None and filed.soft and not self.strict \
-            else Grade.FAILED
         soft = frozenset() if self.strict else frozenset(r.id for r in catalogue if r.soft)
+        server_error = Grade.DEVIATION if SERVER_ERROR in soft else Grade.FAILED
         for test in self.tests.values():
             for rid, grade in test.grades(server_error, soft).items():
                 if rid in by_req:
