@@ -11,6 +11,7 @@ import sys
 from scimcert import paths
 from tests.e2e.test_live import SEED, TOKEN, snapshot
 from tests.inner import environment
+from tests.secret import absent
 
 # A smoke verdict is read by a person: the verdict section and the progress dots, no more.
 SMOKE_LINES = 12
@@ -37,7 +38,7 @@ def test_smoke_of_a_served_bridge_reads_only_and_says_pass_in_a_few_lines(serve)
     assert any(line.startswith("canary user: not sent (read-only") for line in shown)
     assert len(done.stdout.splitlines()) <= SMOKE_LINES, done.stdout
     assert snapshot(bridge.url) == before
-    assert TOKEN not in done.stdout + done.stderr + bridge.stop()
+    absent(TOKEN, stdout=done.stdout, stderr=done.stderr, bridge_log=bridge.stop())
 
 
 def test_smoke_with_writes_sends_one_canary_user_and_leaves_nothing(serve, tmp_path):
@@ -54,7 +55,7 @@ def test_smoke_with_writes_sends_one_canary_user_and_leaves_nothing(serve, tmp_p
     assert doc["run"]["profile"] == "smoke"
     assert doc["matrix"]["scenarios"] == {"canary": {"entra": {
         **doc["matrix"]["scenarios"]["canary"]["entra"], "outcome": "met"}}}
-    assert TOKEN not in done.stdout + bridge.stop()
+    absent(TOKEN, stdout=done.stdout, bridge_log=bridge.stop())
 
 
 def test_smoke_of_a_broken_bridge_names_the_problem_with_a_reproducer():

@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from tests.secret import absent
+
 TOKEN = "e2e-token-7c41d2"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -137,7 +139,8 @@ def test_tokens_never_appear_in_the_servers_output(server):
     httpx.get(f"{server.url}/Users", params={"access_token": TOKEN})
     output = server.stop()
     assert "listening" in output
-    assert TOKEN not in output and "second-token" not in output
+    absent(TOKEN, output=output)
+    absent("second-token", output=output)
 
 
 def test_token_from_scim_token_environment_variable(serve, clean_environment):
@@ -173,4 +176,5 @@ def test_busy_port_is_one_line(run_serve):
         result = run_serve("--host", "127.0.0.1", "--port", str(port), "--token", TOKEN)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and str(port) in result.stderr
-    assert "Traceback" not in result.stderr and TOKEN not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+    absent(TOKEN, stderr=result.stderr, stdout=result.stdout)

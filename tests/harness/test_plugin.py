@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from scimcert.harness.discovery import UNUSABLE
+from tests.secret import absent
 
 pytest_plugins = ["pytester"]
 
@@ -170,7 +171,7 @@ def test_header_shows_sources_and_masks_the_token(suite: pytest.Pytester) -> Non
         "scim token: [*][*][*] (from env SCIM_TOKEN)",
         "scim seed: 42 (from option)*",
     ])
-    assert TOKEN not in result.stdout.str() + result.stderr.str()
+    absent(TOKEN, stdout=result.stdout.str(), stderr=result.stderr.str())
 
 
 STRICT_BRIDGE_SUITE = """
@@ -246,7 +247,7 @@ def test_must_failure_shows_expected_actual_exchange_and_curl(suite: pytest.Pyte
         "*> authorization: Bearer [*][*][*]",
         "*curl *-H \"Authorization: Bearer $SCIM_TOKEN\"*ServiceProviderConfig",
     ])
-    assert TOKEN not in result.stdout.str()
+    absent(TOKEN, stdout=result.stdout.str())
 
 
 def test_unadvertised_feature_is_not_applicable(suite: pytest.Pytester) -> None:
@@ -269,7 +270,7 @@ def test_closed_port_stops_the_session_with_one_line(suite: pytest.Pytester) -> 
     assert lines, output
     assert "Traceback" not in output
     assert "passed" not in output and "failed" not in output
-    assert TOKEN not in output
+    absent(TOKEN, output=output)
 
 
 READ_ONLY_SUITE = """
@@ -397,7 +398,7 @@ def test_report_has_rfc_and_idp_sections_and_no_token(suite: pytest.Pytester) ->
     assert any('Bearer $SCIM_TOKEN' in text for text in attachments)
     for path in out.rglob("*"):
         if path.is_file():
-            assert TOKEN not in path.read_text(errors="replace"), path
+            absent(TOKEN, **{path.name: path.read_text(errors="replace")})
 
 
 def test_report_aggregates_across_xdist_workers(suite: pytest.Pytester) -> None:

@@ -9,6 +9,7 @@ import socket
 import pytest
 
 from scimcert.harness import runner
+from tests.secret import absent
 
 TOKEN = "runner-token-5566"
 
@@ -27,7 +28,7 @@ def test_run_builds_a_pytest_command_without_the_token(tmp_path) -> None:
     assert command[6:8] == ["-k", "create"] and command[-1] == "-x"
     assert f"--scim-report={tmp_path}" in command
     assert f"--junitxml={tmp_path / 'junit.xml'}" in command
-    assert TOKEN not in " ".join(command)
+    absent(TOKEN, command=" ".join(command))
     env = runner.run_environment(args, {})
     assert env == {"SCIM_URL": "https://b.example/scim", "SCIM_TOKEN": TOKEN,
                    "SCIM_STRICT": "true"}
@@ -37,7 +38,7 @@ def test_run_rejects_a_bad_url_in_one_line(capsys: pytest.CaptureFixture[str]) -
     assert runner.run(parse("run", "--url", "bridge.example", "--token", TOKEN)) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not an http(s) URL" in err
-    assert TOKEN not in err
+    absent(TOKEN, stderr=err)
 
 
 def test_run_reports_an_unreachable_url_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,7 +49,7 @@ def test_run_reports_an_unreachable_url_in_one_line(capsys: pytest.CaptureFixtur
     captured = capsys.readouterr()
     assert code == 3
     assert captured.err.count("\n") == 1 and "cannot connect" in captured.err
-    assert TOKEN not in captured.err + captured.out
+    absent(TOKEN, stderr=captured.err, stdout=captured.out)
 
 
 def test_requirements_lists_each_requirement_with_its_tests(

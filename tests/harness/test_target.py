@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scimcert.harness.target import SettingError, mask_url, resolve
+from tests.secret import absent
 
 URL = "https://bridge.example/scim/v2"
 TOKEN = "s3cret-token-value"
@@ -52,8 +53,9 @@ def test_header_masks_token_and_names_sources() -> None:
     assert "scim token: *** (from env SCIM_TOKEN)" in text
     assert "scim seed: 7 (from env SCIM_SEED)" in text
     assert "X-Api-Key: ***" in text
-    assert TOKEN not in text and "k3y-value" not in text
-    assert TOKEN not in repr(target)
+    absent(TOKEN, header=text)
+    absent("k3y-value", header=text)
+    absent(TOKEN, repr=repr(target))
 
 
 def test_secrets_include_token_headers_and_url_password() -> None:

@@ -12,6 +12,7 @@ from scimcert import paths
 from scimcert.harness import diff, report
 from tests.inner import environment
 from tests.report.conftest import BROKEN, KEYWORD, TOKEN
+from tests.secret import absent
 
 
 def scimcert(*args: str) -> subprocess.CompletedProcess:
@@ -79,4 +80,4 @@ def test_run_with_a_baseline_exits_non_zero_on_a_regression(clean, tmp_path):
     tail = done.stdout[done.stdout.index("scimcert diff against the baseline:"):].splitlines()
     assert "  requirement rfc7644/3.3/created-201: met → failed" in tail
     assert tail[-1] == "verdict: REGRESSED"
-    assert TOKEN not in done.stdout + done.stderr
+    absent(TOKEN, stdout=done.stdout, stderr=done.stderr)

@@ -11,6 +11,7 @@ from scimcert import cli, paths
 from scimcert.bridge.app import create_app
 from scimcert.idp.mapping import command
 from scimcert.wire.transport import in_process
+from tests.secret import absent
 
 MAPPINGS = paths.fixtures() / "mappings"
 DEFAULT = str(MAPPINGS / "entra-default.json")
@@ -75,13 +76,14 @@ def test_url_checks_targets_against_the_bridge_schemas(capsys, tmp_path, bridge)
     code, out, err = _run(capsys, str(file), "--url", URL, "--token", TOKEN)
     assert code == 1
     assert "error   User nickname2: the bridge's /Schemas does not declare nickname2" in out
-    assert TOKEN not in out + err
+    absent(TOKEN, stdout=out, stderr=err)
 
 
 def test_token_comes_from_the_environment(capsys, monkeypatch, bridge):
     monkeypatch.setenv("SCIM_TOKEN", TOKEN)
     code, out, err = _run(capsys, RECOMMENDED, "--url", URL)
-    assert code == 0 and TOKEN not in out + err
+    assert code == 0
+    absent(TOKEN, stdout=out, stderr=err)
 
 
 def test_refused_token_is_one_line_exit_two_without_the_token(capsys, bridge):
@@ -97,7 +99,8 @@ def test_unreachable_url_is_one_line_exit_two(capsys):
                           "--token", TOKEN, "--timeout", "5")
     assert (code, out) == (2, "")
     assert err.startswith("scimcert: cannot reach http://127.0.0.1:9/scim/v2")
-    assert len(err.splitlines()) == 1 and TOKEN not in err
+    assert len(err.splitlines()) == 1
+    absent(TOKEN, stderr=err)
 
 
 @pytest.mark.parametrize(("content", "message"), [
