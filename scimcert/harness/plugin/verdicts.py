@@ -34,6 +34,9 @@ from scimcert.harness.plugin import recording
 from scimcert.harness.plugin.selection import READ_ONLY, READ_ONLY_REASON, REQUIREMENTS
 from scimcert.harness.plugin.state import catalogue, standing, state
 from scimcert.harness.results import SERVER_ERROR
+from scimcert.scim.errors import ScimError
+from scimcert.scim.filter import parse
+from scimcert.scim.filter.ast import And, Compare, Node
 from scimcert.wire import Exchange, Redactor, TargetError
 
 SHOWN_EXCHANGES = 5
@@ -91,12 +94,13 @@ def _failed(item: pytest.Item, call: pytest.CallInfo[None], rep: pytest.TestRepo
     if isinstance(error, CheckFailure):
         failure = error.failure
         filed = failure.requirement or _only_requirement(item)
-        unimplemented = _unimplemented(item, failure, filed)
+        grade = _failure_grade(item, filed)
+        unimplemented = _unimplemented(item, failure, filed) if grade == Grade.FAILED else None
         if unimplemented is not None:
             return _root_cause(item, unimplemented)
         exchange = failure.exchange or recording.last_exchange(item)
         redact = Redactor(state(item.config).target.secrets())
-        return Verdict(_failure_grade(item, filed), reason=_reason(item, failure),
+        return Verdict(grade, reason=_reason(item, failure),
                        requirement=filed, at=AT_CHECK if rep.when == "call" else rep.when,
                        exchange=redact(exchange.title) if exchange else None,
                        curl=redact(exchange.curl()) if exchange else None)
@@ -124,10 +128,13 @@ def _root_cause(item: pytest.Item, failure: Failure) -> Verdict:
 
 
 def _unimplemented(item: pytest.Item, failure: Failure, filed: str | None) -> Failure | None:
-    """A check failed on a 501 to a request of a feature ServiceProviderConfig advertises
-    (PATCH, a filtered query): one root cause under the advertisement (RFC 7643 §5: the feature
-    is "supported"; RFC 7644 §3.12 names 501 for an operation the provider does not support),
-    not a failure of each test that needed the feature."""
+    """A MUST check failed on a 501 to a request any implementation of a feature
+    ServiceProviderConfig advertises must answer (any PATCH; a filter of `eq` comparisons
+    joined by `and`): one root cause under the advertisement (RFC 7643 §5: the feature is
+    "supported"; RFC 7644 §3.12 names 501 for an operation the provider does not support),
+    not a failure of each test that needed the feature. A 501 to another operator, a value
+    path or POST .search is left to its own test: RFC 7643 §5 does not make those part of
+    "filter supported"."""
     exchange = failure.exchange
     discovery = state(item.config).discovery
     if exchange is None or exchange.status != NOT_IMPLEMENTED or discovery is None:
@@ -140,17 +147,27 @@ def _unimplemented(item: pytest.Item, failure: Failure, filed: str | None) -> Fa
     return None
 
 
-def _filtered(exchange: Exchange) -> bool:
-    """Whether `exchange` is a filtered query: GET with a filter, or POST .search."""
-    url = urlsplit(exchange.url)
-    if exchange.method == "POST":
-        return url.path.endswith("/.search")
-    return exchange.method == "GET" and "filter" in parse_qs(url.query)
+def _looked_up(exchange: Exchange) -> bool:
+    """Whether `exchange` is a GET filtered by `eq` comparisons joined by `and`."""
+    found = parse_qs(urlsplit(exchange.url).query).get("filter")
+    if exchange.method != "GET" or not found:
+        return False
+    try:
+        node = parse(found[0])
+    except ScimError:
+        return False
+    return _equalities(node)
+
+
+def _equalities(node: Node) -> bool:
+    if isinstance(node, And):
+        return _equalities(node.left) and _equalities(node.right)
+    return isinstance(node, Compare) and node.op == "eq"
 
 
 ADVERTISED: tuple[tuple[str, str, Callable[[Exchange], bool]], ...] = (
     ("patch", "rfc7643/5/patch-advertised-works", lambda exchange: exchange.method == "PATCH"),
-    ("filter", "rfc7643/5/filter-advertised-works", _filtered),
+    ("filter", "rfc7643/5/filter-advertised-works", _looked_up),
 )
 
 
