@@ -39,7 +39,7 @@ from scimcert.idp.request import Request
 from scimcert.idp.retry import Retrier
 from scimcert.idp.rules import Rules
 from scimcert.scim.schema import Registry
-from scimcert.wire import Client, TargetError
+from scimcert.wire import Client, TargetError, json_of
 
 USER = "User"
 GROUP = "Group"
@@ -337,7 +337,7 @@ class Provisioner:
                             "expects 200 with an empty ListResponse", detail=self._detail(resp))
         if resp.status_code != 200:
             return self._refused(entry, resp, "Test Connection was refused")
-        body = _json(resp)
+        body = json_of(resp)
         if not isinstance(body, dict) or not isinstance(body.get("Resources", []), list):
             return _replace(entry, status=logs.FAILURE, code=self.rules.code("unreadable"),
                             http=200, reason="the lookup did not answer a ListResponse")
@@ -560,7 +560,7 @@ class Provisioner:
                 _key(p): "held" for p in changes if self._sent(link, p) != ABSENT}}
         request = Request("GET", f"/Users/{link.target}")
         resp = self.send(uid, name, USER, logs.UPDATE, request, target=link.target)
-        return _json(resp) if resp is not None else False
+        return json_of(resp) if resp is not None else False
 
     def reference(self, uid: str) -> None:
         """The second pass: each reference attribute (manager) set to the target id of the
@@ -683,7 +683,7 @@ class Provisioner:
                 resp: httpx.Response) -> str | None:
         """The id a create answered (told to `on_created` for cleanup), or None, logged as a
         failure: without an id the object cannot be linked."""
-        body = _json(resp)
+        body = json_of(resp)
         rid = body.get("id") if isinstance(body, dict) else None
         if not isinstance(rid, str) or not rid:
             self._write(self._entry(kind, logs.CREATE, logs.FAILURE, sid, name=name,
@@ -760,7 +760,7 @@ class Provisioner:
         resp = self.perform(sid, name, kind, logs.OTHER, intent)
         if resp is None:
             return None
-        body = _json(resp)
+        body = json_of(resp)
         hits = body.get("Resources") if isinstance(body, dict) else None
         if not isinstance(hits, list):
             self._write(self._entry(kind, logs.OTHER, logs.FAILURE, sid, name=name,
@@ -976,17 +976,8 @@ def _send(client: Client, request: Request) -> httpx.Response:
                           json=request.body, headers=dict(request.headers) or None)
 
 
-def _json(resp: httpx.Response | None) -> Any:
-    if resp is None:
-        return None
-    try:
-        return resp.json()
-    except ValueError:
-        return None
-
-
 def _detail(resp: httpx.Response) -> str | None:
-    body = _json(resp)
+    body = json_of(resp)
     if isinstance(body, dict) and isinstance(body.get("detail"), str):
         return body["detail"][:300]
     text = resp.text.strip()

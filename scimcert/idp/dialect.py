@@ -22,6 +22,7 @@ from scimcert.idp.attributes import place, read
 from scimcert.idp.intent import PERSON, Intent
 from scimcert.idp.request import Request
 from scimcert.scim.urns import ENTERPRISE_URN, GROUP_URN, PATCH_OP_URN, USER_URN
+from scimcert.wire import json_of
 
 # Neutral Person attributes → the SCIM attribute path a PATCH names them by. A Person may also
 # carry any other attribute by its SCIM path (a mapping's target, `title`,
@@ -109,7 +110,7 @@ class Dialect:
                 resp = send(request)
                 if not resp.is_success:
                     return False
-                body = _json_of(resp) if request.method == "POST" else None
+                body = json_of(resp) if request.method == "POST" else None
                 if created is not None and isinstance(body, dict) \
                         and isinstance(body.get("id"), str):
                     created(request.path.split("?")[0], body["id"])
@@ -145,12 +146,6 @@ class Dialect:
                   *self.shape.get("lookup_params", {}).items()]
         return Request("GET", endpoint, tuple(params))
 
-
-def _json_of(resp: Any) -> Any:
-    try:
-        return resp.json()
-    except ValueError:
-        return None
 
 
 def names() -> list[str]:

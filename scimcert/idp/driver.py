@@ -20,7 +20,7 @@ import httpx
 from scimcert.idp.dialect import Dialect, Quirk
 from scimcert.idp.intent import Intent
 from scimcert.idp.request import Request
-from scimcert.wire import Client
+from scimcert.wire import Client, json_of
 
 REFERENCE = re.compile(r"\{(user|group|person):([a-z][a-z0-9]*)\}")
 ENDPOINTS = {"user": "/Users", "group": "/Groups"}
@@ -148,7 +148,7 @@ class Driver:
 
     def found(self, index: int, step: dict[str, Any], expect: str,
               resp: httpx.Response) -> None:
-        body = _json(resp)
+        body = json_of(resp)
         hits = body.get("Resources") if isinstance(body, dict) else None
         hits = hits if isinstance(hits, list) else []
         wanted = 1 if expect == "found" else 0
@@ -159,7 +159,7 @@ class Driver:
             self.ids[step["binds"]] = str(hits[0].get("id"))
 
     def bind(self, index: int, step: dict[str, Any], resp: httpx.Response) -> None:
-        body = _json(resp)
+        body = json_of(resp)
         rid = body.get("id") if isinstance(body, dict) else None
         if not isinstance(rid, str) or not rid:
             raise StepFailed(index, step, "the create answers the new resource's id",
@@ -173,9 +173,3 @@ class Driver:
         if self.on_created is not None:
             self.on_created(endpoint, rid)
 
-
-def _json(resp: httpx.Response) -> Any:
-    try:
-        return resp.json()
-    except ValueError:
-        return None

@@ -5,11 +5,11 @@ the target's own origin, refuses writes on a read-only run, and records every ex
 into the `Sink` its caller passes in.
 """
 
-from scimcert.wire.client import Client, TargetError, exchange_of
+from scimcert.wire.client import Client, TargetError, exchange_of, json_of
 from scimcert.wire.exchange import Exchange
 from scimcert.wire.guard import WritesNotAllowed
 from scimcert.wire.redaction import Redactor
 from scimcert.wire.sink import Discard, Ring, Sink, Tape
 
 __all__ = ["Client", "Discard", "Exchange", "Redactor", "Ring", "Sink", "Tape", "TargetError",
-           "WritesNotAllowed", "exchange_of"]
+           "WritesNotAllowed", "exchange_of", "json_of"]

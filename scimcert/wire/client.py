@@ -189,6 +189,16 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host.lower(), port
 
 
+def json_of(response: httpx.Response | None) -> Any:
+    """The JSON body of `response`; None when there is none or it is not JSON."""
+    if response is None:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
 def exchange_of(response: httpx.Response) -> Exchange | None:
     """The recorded exchange a response came from."""
     return response.extensions.get("scimcert.exchange")
